@@ -1,0 +1,35 @@
+//! `ponder`: the one binary. It parses arguments, calls the library crates and prints; no game logic
+//! lives here.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Command-line interface of ponder.
+#[derive(Debug, Parser)]
+#[command(
+    name = "ponder",
+    version,
+    about = "Equilibrium solving, search and evaluation for games of hidden information",
+    after_help = "Examples:\n  ponder game solve leduc --algo cfr+ --iterations 1000\n  ponder game info 'kuhn_poker(players=3)' --json"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Top-level subcommands; each lives in its own module so that features do not collide.
+#[derive(Debug, Subcommand)]
+enum Command {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result: anyhow::Result<()> = match cli.command {};
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
