@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
+
 /// Command-line interface of ponder.
 #[derive(Debug, Parser)]
 #[command(
@@ -20,11 +22,19 @@ struct Cli {
 
 /// Top-level subcommands; each lives in its own module so that features do not collide.
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Side-by-side benchmarks against the anchors (OpenSpiel, pokers, ...).
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
 
+// The allow goes when the first subcommand with a body lands (until then `Command` is uninhabited).
+#[allow(unreachable_code, unused_variables)]
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: anyhow::Result<()> = match cli.command {};
+    let result: anyhow::Result<()> = match cli.command {
+        Command::Bench(command) => bench::run(command),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
