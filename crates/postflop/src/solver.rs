@@ -1,0 +1,551 @@
+//! Vector-form discounted CFR over a [`Game`]: every node holds one value per hand, terminals are evaluated
+//! in O(hands) with card removal, chance branches run in parallel.
+
+use rayon::prelude::*;
+
+use crate::game::{Game, NodeId, NodeKind, NO_HAND};
+use crate::tree::Player;
+
+/// Discounted-CFR exponents (Brown & Sandholm 2019).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DiscountParams {
+    /// Positive regrets are multiplied by t^α / (t^α + 1).
+    pub alpha: f64,
+    /// Negative regrets are multiplied by t^β / (t^β + 1).
+    pub beta: f64,
+    /// Strategy contributions are weighted by (t / (t + 1))^γ.
+    pub gamma: f64,
+}
+
+impl Default for DiscountParams {
+    fn default() -> Self {
+        DiscountParams {
+            alpha: 1.5,
+            beta: 0.0,
+            gamma: 2.0,
+        }
+    }
+}
+
+/// Per-iteration multipliers derived from [`DiscountParams`].
+#[derive(Clone, Copy, Debug)]
+struct Discount {
+    positive: f32,
+    negative: f32,
+    strategy: f32,
+}
+
+impl Discount {
+    fn at(params: DiscountParams, iteration: u32) -> Discount {
+        // Multipliers applied on iteration `iteration` (1-based) to what was accumulated before it.
+        let t = (iteration.max(1) - 1) as f64;
+        let pa = t.powf(params.alpha);
+        let pb = t.powf(params.beta);
+        Discount {
+            positive: (pa / (pa + 1.0)) as f32,
+            negative: if t == 0.0 {
+                0.0
+            } else {
+                (pb / (pb + 1.0)) as f32
+            },
+            strategy: (t / (t + 1.0)).powf(params.gamma) as f32,
+        }
+    }
+}
+
+/// Subtrees with at least this much storage are worth a rayon split.
+const PARALLEL_STORAGE: usize = 1 << 14;
+
+/// The solver state: the game and, for every player node, regrets and strategy sums.
+pub struct Solver {
+    /// The game being solved.
+    pub game: Game,
+    /// Regrets then strategy sums per player node (see [`crate::game::GameNode::storage_start`]).
+    pub storage: Vec<f32>,
+    /// Completed iterations.
+    pub iteration: u32,
+    /// Discount exponents.
+    pub params: DiscountParams,
+}
+
+struct Ctx<'a> {
+    game: &'a Game,
+    player: usize,
+    discount: Discount,
+}
+
+impl Solver {
+    /// A fresh solver (storage zeroed).
+    pub fn new(game: Game) -> Solver {
+        let storage = vec![0.0f32; game.storage_len];
+        Solver {
+            game,
+            storage,
+            iteration: 0,
+            params: DiscountParams::default(),
+        }
+    }
+
+    /// Runs one iteration: OOP is updated, then IP.
+    pub fn iterate(&mut self) {
+        self.iteration += 1;
+        let discount = Discount::at(self.params, self.iteration);
+        for player in 0..2 {
+            let ctx = Ctx {
+                game: &self.game,
+                player,
+                discount,
+            };
+            let opp_reach = self.game.hands[1 - player].weights.clone();
+            let mut out = vec![0.0f32; self.game.hands[player].len()];
+            cfr(&ctx, NodeId(0), &mut self.storage, &opp_reach, &mut out);
+        }
+    }
+
+    /// Best-response values (net chips, averaged over hand pairs) of OOP and IP against the average strategy.
+    pub fn best_response_values(&self) -> [f64; 2] {
+        std::array::from_fn(|player| {
+            let game = &self.game;
+            let opp_reach = game.hands[1 - player].weights.clone();
+            let mut out = vec![0.0f32; game.hands[player].len()];
+            best_response(game, &self.storage, player, NodeId(0), &opp_reach, &mut out);
+            let total: f64 = out
+                .iter()
+                .zip(&game.hands[player].weights)
+                .map(|(&v, &w)| v as f64 * w as f64)
+                .sum();
+            total / game.pair_weight
+        })
+    }
+
+    /// Exploitability in % of the starting pot: (BR value of OOP + BR value of IP) / 2.
+    pub fn exploitability_pct(&self) -> f64 {
+        let [a, b] = self.best_response_values();
+        (a + b) / 2.0 / self.game.tree.config.starting_pot as f64 * 100.0
+    }
+
+    /// Average strategy at a player node: `actions × hands`, rows summing to 1.
+    pub fn average_strategy(&self, id: NodeId) -> Vec<f32> {
+        let node = &self.game.nodes[id.0 as usize];
+        let NodeKind::Player(player) = node.kind else {
+            return Vec::new();
+        };
+        let hands = self.game.hands[player.index()].len();
+        let actions = node.num_children as usize;
+        let sums = &self.storage
+            [node.storage_start + actions * hands..node.storage_start + 2 * actions * hands];
+        let mut strategy = vec![0.0f32; actions * hands];
+        normalize_average(sums, actions, hands, &mut strategy);
+        strategy
+    }
+}
+
+fn normalize_average(sums: &[f32], actions: usize, hands: usize, strategy: &mut [f32]) {
+    for h in 0..hands {
+        let mut total = 0.0f32;
+        for a in 0..actions {
+            total += sums[a * hands + h];
+        }
+        for a in 0..actions {
+            strategy[a * hands + h] = if total > 0.0 {
+                sums[a * hands + h] / total
+            } else {
+                1.0 / actions as f32
+            };
+        }
+    }
+}
+
+fn regret_matching(regrets: &[f32], actions: usize, hands: usize, strategy: &mut [f32]) {
+    let (first, _) = strategy.split_at_mut(hands);
+    for (s, &r) in first.iter_mut().zip(&regrets[..hands]) {
+        *s = r.max(0.0);
+    }
+    let mut totals = first.to_vec();
+    for a in 1..actions {
+        let row = &regrets[a * hands..(a + 1) * hands];
+        let out = &mut strategy[a * hands..(a + 1) * hands];
+        for ((s, &r), t) in out.iter_mut().zip(row).zip(totals.iter_mut()) {
+            *s = r.max(0.0);
+            *t += *s;
+        }
+    }
+    let uniform = 1.0 / actions as f32;
+    for a in 0..actions {
+        let out = &mut strategy[a * hands..(a + 1) * hands];
+        for (s, &t) in out.iter_mut().zip(&totals) {
+            *s = if t > 0.0 { *s / t } else { uniform };
+        }
+    }
+}
+
+/// Splits `rest` (the storage after a node's own values) into its children's subtree slices.
+fn split_children<'s>(game: &Game, id: NodeId, mut rest: &'s mut [f32]) -> Vec<&'s mut [f32]> {
+    let mut slices = Vec::with_capacity(game.nodes[id.0 as usize].num_children as usize);
+    for child in game.children(id) {
+        let node = &game.nodes[child as usize];
+        let (head, tail) = rest.split_at_mut(node.storage_end - node.storage_start);
+        slices.push(head);
+        rest = tail;
+    }
+    slices
+}
+
+fn cfr(ctx: &Ctx, id: NodeId, storage: &mut [f32], opp_reach: &[f32], out: &mut [f32]) {
+    let game = ctx.game;
+    let node = &game.nodes[id.0 as usize];
+    match node.kind {
+        NodeKind::Fold(folder) => {
+            fold_values(game, ctx.player, folder, node.payoff, opp_reach, out)
+        }
+        NodeKind::Showdown(board) => showdown_values(
+            game,
+            ctx.player,
+            board.0 as usize,
+            node.payoff,
+            opp_reach,
+            out,
+        ),
+        NodeKind::Chance => {
+            let hands = game.hands[ctx.player].len();
+            let data = &game.chances[node.chance as usize];
+            let children = data.child_cards.len();
+            let mut results = vec![0.0f32; children * hands];
+            let slices = split_children(game, id, storage);
+            let first = node.first_child;
+            let run = |(k, (slice, result)): (usize, (&mut &mut [f32], &mut [f32]))| {
+                let card = data.child_cards[k];
+                let mut reach = opp_reach.to_vec();
+                for &o in &game.hands[1 - ctx.player].with_card[card as usize] {
+                    reach[o as usize] = 0.0;
+                }
+                cfr(ctx, NodeId(first + k as u32), slice, &reach, result);
+                for &h in &game.hands[ctx.player].with_card[card as usize] {
+                    result[h as usize] = 0.0;
+                }
+            };
+            let mut slices = slices;
+            if node.storage_end - node.storage_start >= PARALLEL_STORAGE {
+                slices
+                    .par_iter_mut()
+                    .zip(results.par_chunks_mut(hands))
+                    .enumerate()
+                    .for_each(run);
+            } else {
+                slices
+                    .iter_mut()
+                    .zip(results.chunks_mut(hands))
+                    .enumerate()
+                    .for_each(run);
+            }
+            combine_chance(game, ctx.player, data, &results, out);
+        }
+        NodeKind::Player(actor) => {
+            let actions = node.num_children as usize;
+            let own_hands = game.hands[actor.index()].len();
+            let (own, rest) = storage.split_at_mut(2 * actions * own_hands);
+            let (regrets, sums) = own.split_at_mut(actions * own_hands);
+            let mut strategy = vec![0.0f32; actions * own_hands];
+            regret_matching(regrets, actions, own_hands, &mut strategy);
+            let mut slices = split_children(game, id, rest);
+            let first = node.first_child;
+            let parallel = node.storage_end - node.storage_start >= PARALLEL_STORAGE;
+            if actor.index() == ctx.player {
+                let hands = own_hands;
+                let mut values = vec![0.0f32; actions * hands];
+                let run = |(k, (slice, result)): (usize, (&mut &mut [f32], &mut [f32]))| {
+                    cfr(ctx, NodeId(first + k as u32), slice, opp_reach, result);
+                };
+                if parallel {
+                    slices
+                        .par_iter_mut()
+                        .zip(values.par_chunks_mut(hands))
+                        .enumerate()
+                        .for_each(run);
+                } else {
+                    slices
+                        .iter_mut()
+                        .zip(values.chunks_mut(hands))
+                        .enumerate()
+                        .for_each(run);
+                }
+                out.fill(0.0);
+                for a in 0..actions {
+                    let row = &values[a * hands..(a + 1) * hands];
+                    let strat = &strategy[a * hands..(a + 1) * hands];
+                    for ((o, &v), &s) in out.iter_mut().zip(row).zip(strat) {
+                        *o += v * s;
+                    }
+                }
+                let d = ctx.discount;
+                for a in 0..actions {
+                    let row = &values[a * hands..(a + 1) * hands];
+                    let reg = &mut regrets[a * hands..(a + 1) * hands];
+                    for ((r, &v), &o) in reg.iter_mut().zip(row).zip(out.iter()) {
+                        let factor = if *r > 0.0 { d.positive } else { d.negative };
+                        *r = *r * factor + (v - o);
+                    }
+                }
+            } else {
+                let opp_hands = own_hands;
+                let hands = game.hands[ctx.player].len();
+                let d = ctx.discount;
+                for a in 0..actions {
+                    let sum = &mut sums[a * opp_hands..(a + 1) * opp_hands];
+                    let strat = &strategy[a * opp_hands..(a + 1) * opp_hands];
+                    for ((s, &p), &r) in sum.iter_mut().zip(strat).zip(opp_reach) {
+                        *s = *s * d.strategy + p * r;
+                    }
+                }
+                let mut values = vec![0.0f32; actions * hands];
+                let run = |(k, (slice, result)): (usize, (&mut &mut [f32], &mut [f32]))| {
+                    let strat = &strategy[k * opp_hands..(k + 1) * opp_hands];
+                    let reach: Vec<f32> =
+                        opp_reach.iter().zip(strat).map(|(&r, &s)| r * s).collect();
+                    cfr(ctx, NodeId(first + k as u32), slice, &reach, result);
+                };
+                if parallel {
+                    slices
+                        .par_iter_mut()
+                        .zip(values.par_chunks_mut(hands))
+                        .enumerate()
+                        .for_each(run);
+                } else {
+                    slices
+                        .iter_mut()
+                        .zip(values.chunks_mut(hands))
+                        .enumerate()
+                        .for_each(run);
+                }
+                out.fill(0.0);
+                for a in 0..actions {
+                    for (o, &v) in out.iter_mut().zip(&values[a * hands..(a + 1) * hands]) {
+                        *o += v;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Sums the children of a chance node into `out`, mapping isomorphic cards through their suit swap.
+fn combine_chance(
+    game: &Game,
+    player: usize,
+    data: &crate::game::ChanceData,
+    results: &[f32],
+    out: &mut [f32],
+) {
+    let hands = game.hands[player].len();
+    out.fill(0.0);
+    for dealt in &data.dealt {
+        let result = &results[dealt.child as usize * hands..(dealt.child as usize + 1) * hands];
+        if dealt.swap == u32::MAX {
+            for (o, &r) in out.iter_mut().zip(result) {
+                *o += r;
+            }
+        } else {
+            let perm = &game.swaps[dealt.swap as usize][player];
+            for (o, &p) in out.iter_mut().zip(perm) {
+                if p != NO_HAND {
+                    *o += result[p as usize];
+                }
+            }
+        }
+    }
+    let scale = 1.0 / data.possible as f32;
+    for o in out.iter_mut() {
+        *o *= scale;
+    }
+}
+
+/// Values of `player`'s hands at a fold terminal: ±payoff times the opponent reach not sharing a card.
+fn fold_values(
+    game: &Game,
+    player: usize,
+    folder: Player,
+    payoff: f32,
+    opp_reach: &[f32],
+    out: &mut [f32],
+) {
+    let payoff = if folder.index() == player {
+        -payoff
+    } else {
+        payoff
+    };
+    let opp = &game.hands[1 - player];
+    let mut card_sum = [0.0f32; 52];
+    let mut total = 0.0f32;
+    for (&(a, b), &r) in opp.cards.iter().zip(opp_reach) {
+        total += r;
+        card_sum[a as usize] += r;
+        card_sum[b as usize] += r;
+    }
+    let own = &game.hands[player];
+    for ((o, &(a, b)), &same) in out.iter_mut().zip(&own.cards).zip(&own.same_in_opponent) {
+        let back = if same != NO_HAND {
+            opp_reach[same as usize]
+        } else {
+            0.0
+        };
+        *o = payoff * (total - card_sum[a as usize] - card_sum[b as usize] + back);
+    }
+}
+
+/// Values of `player`'s hands at a showdown: half the pot times (reach of weaker hands − reach of stronger
+/// hands), card removal by per-card running sums over hands sorted by strength.
+fn showdown_values(
+    game: &Game,
+    player: usize,
+    board: usize,
+    payoff: f32,
+    opp_reach: &[f32],
+    out: &mut [f32],
+) {
+    let data = &game.boards[board];
+    let own_order = &data.order[player];
+    let opp_order = &data.order[1 - player];
+    let own_cards = &game.hands[player].cards;
+    let opp_cards = &game.hands[1 - player].cards;
+    out.fill(0.0);
+    let mut card_sum = [0.0f32; 52];
+    let mut total = 0.0f32;
+    let mut j = 0usize;
+    let n_opp = opp_order.hands.len();
+    for (&h, &strength) in own_order.hands.iter().zip(&own_order.strength) {
+        while j < n_opp && opp_order.strength[j] < strength {
+            let o = opp_order.hands[j] as usize;
+            let r = opp_reach[o];
+            let (a, b) = opp_cards[o];
+            total += r;
+            card_sum[a as usize] += r;
+            card_sum[b as usize] += r;
+            j += 1;
+        }
+        let (a, b) = own_cards[h as usize];
+        out[h as usize] = payoff * (total - card_sum[a as usize] - card_sum[b as usize]);
+    }
+    let mut card_sum = [0.0f32; 52];
+    let mut total = 0.0f32;
+    let mut j = n_opp;
+    for (&h, &strength) in own_order.hands.iter().zip(&own_order.strength).rev() {
+        while j > 0 && opp_order.strength[j - 1] > strength {
+            let o = opp_order.hands[j - 1] as usize;
+            let r = opp_reach[o];
+            let (a, b) = opp_cards[o];
+            total += r;
+            card_sum[a as usize] += r;
+            card_sum[b as usize] += r;
+            j -= 1;
+        }
+        let (a, b) = own_cards[h as usize];
+        out[h as usize] -= payoff * (total - card_sum[a as usize] - card_sum[b as usize]);
+    }
+}
+
+/// Best-response values of `player` (per hand, unnormalised) against the opponent's average strategy.
+fn best_response(
+    game: &Game,
+    storage: &[f32],
+    player: usize,
+    id: NodeId,
+    opp_reach: &[f32],
+    out: &mut [f32],
+) {
+    let node = &game.nodes[id.0 as usize];
+    match node.kind {
+        NodeKind::Fold(folder) => fold_values(game, player, folder, node.payoff, opp_reach, out),
+        NodeKind::Showdown(board) => {
+            showdown_values(game, player, board.0 as usize, node.payoff, opp_reach, out)
+        }
+        NodeKind::Chance => {
+            let hands = game.hands[player].len();
+            let data = &game.chances[node.chance as usize];
+            let children = data.child_cards.len();
+            let mut results = vec![0.0f32; children * hands];
+            let run = |(k, result): (usize, &mut [f32])| {
+                let card = data.child_cards[k];
+                let mut reach = opp_reach.to_vec();
+                for &o in &game.hands[1 - player].with_card[card as usize] {
+                    reach[o as usize] = 0.0;
+                }
+                best_response(
+                    game,
+                    storage,
+                    player,
+                    NodeId(node.first_child + k as u32),
+                    &reach,
+                    result,
+                );
+                for &h in &game.hands[player].with_card[card as usize] {
+                    result[h as usize] = 0.0;
+                }
+            };
+            if node.storage_end - node.storage_start >= PARALLEL_STORAGE {
+                results.par_chunks_mut(hands).enumerate().for_each(run);
+            } else {
+                results.chunks_mut(hands).enumerate().for_each(run);
+            }
+            combine_chance(game, player, data, &results, out);
+        }
+        NodeKind::Player(actor) => {
+            let actions = node.num_children as usize;
+            let hands = game.hands[player].len();
+            let mut values = vec![0.0f32; actions * hands];
+            let parallel = node.storage_end - node.storage_start >= PARALLEL_STORAGE;
+            if actor.index() == player {
+                let run = |(k, result): (usize, &mut [f32])| {
+                    best_response(
+                        game,
+                        storage,
+                        player,
+                        NodeId(node.first_child + k as u32),
+                        opp_reach,
+                        result,
+                    );
+                };
+                if parallel {
+                    values.par_chunks_mut(hands).enumerate().for_each(run);
+                } else {
+                    values.chunks_mut(hands).enumerate().for_each(run);
+                }
+                out.copy_from_slice(&values[..hands]);
+                for a in 1..actions {
+                    for (o, &v) in out.iter_mut().zip(&values[a * hands..(a + 1) * hands]) {
+                        *o = o.max(v);
+                    }
+                }
+            } else {
+                let opp_hands = game.hands[actor.index()].len();
+                let sums = &storage[node.storage_start + actions * opp_hands
+                    ..node.storage_start + 2 * actions * opp_hands];
+                let mut strategy = vec![0.0f32; actions * opp_hands];
+                normalize_average(sums, actions, opp_hands, &mut strategy);
+                let run = |(k, result): (usize, &mut [f32])| {
+                    let strat = &strategy[k * opp_hands..(k + 1) * opp_hands];
+                    let reach: Vec<f32> =
+                        opp_reach.iter().zip(strat).map(|(&r, &s)| r * s).collect();
+                    best_response(
+                        game,
+                        storage,
+                        player,
+                        NodeId(node.first_child + k as u32),
+                        &reach,
+                        result,
+                    );
+                };
+                if parallel {
+                    values.par_chunks_mut(hands).enumerate().for_each(run);
+                } else {
+                    values.chunks_mut(hands).enumerate().for_each(run);
+                }
+                out.fill(0.0);
+                for a in 0..actions {
+                    for (o, &v) in out.iter_mut().zip(&values[a * hands..(a + 1) * hands]) {
+                        *o += v;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,368 @@
+//! Spot files: the user-facing description of a postflop situation (TOML, or the JSON of the shared bench).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::bet_size::{parse_bet_sizes, BetSizeError, SizeKind};
+use crate::tree::{Street, StreetSizes, TreeConfig};
+
+/// Bet and raise sizes as written (`"60%, e, a"`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizesText {
+    /// Opening bet sizes.
+    #[serde(default)]
+    pub bet: String,
+    /// Raise sizes.
+    #[serde(default)]
+    pub raise: String,
+    /// Donk sizes (OOP only); absent = regular bets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub donk: Option<String>,
+}
+
+/// Sizes for both players on one street.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreetSizesText {
+    /// OOP's sizes.
+    pub oop: SizesText,
+    /// IP's sizes.
+    pub ip: SizesText,
+}
+
+/// A spot as written in a file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpotFile {
+    /// Board cards, e.g. `"Td9d6hQc"`.
+    pub board: String,
+    /// OOP's range in range syntax.
+    pub oop_range: String,
+    /// IP's range in range syntax.
+    pub ip_range: String,
+    /// Pot at the start, in chips.
+    pub starting_pot: u32,
+    /// Chips behind for each player.
+    pub effective_stack: u32,
+    /// Sizes for both players on every street.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bet_sizes: Option<SizesText>,
+    /// Sizes per street and player (overrides `bet_sizes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bet_sizes_by_street: Option<BTreeMap<String, StreetSizesText>>,
+    /// Donk sizes per street (`null` = regular bets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub donk_sizes: Option<BTreeMap<String, Option<String>>>,
+    /// Offer all-in when it is at most this many pots.
+    #[serde(default)]
+    pub add_allin_threshold: f64,
+    /// Bets leaving at most this fraction of the pot behind become all-in.
+    #[serde(default)]
+    pub force_allin_threshold: f64,
+    /// PioSOLVER's merging threshold.
+    #[serde(default)]
+    pub merging_threshold: f64,
+    /// Raises allowed per street after the opening bet (absent = no cap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raise_cap: Option<u32>,
+    /// Rake as a fraction of the pot (only 0 is supported).
+    #[serde(default)]
+    pub rake: f64,
+    /// Exploitability targets in % of the starting pot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targets_pct_pot: Option<Vec<f64>>,
+    /// Ranges of players who folded before the flop (bunching), at most four.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folded_ranges: Option<Vec<String>>,
+    /// Node counts reported by another solver (informative).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_tree_nodes: Option<BTreeMap<String, u64>>,
+    /// Free-form note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raise_sizes_note: Option<String>,
+    /// Free-form provenance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+}
+
+/// Why a spot could not be loaded.
+#[derive(Debug, Error)]
+pub enum SpotError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// File path.
+        path: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// TOML syntax or field error (the message carries line and column).
+    #[error("{path}: {message}")]
+    Toml {
+        /// File path.
+        path: String,
+        /// Parser message.
+        message: String,
+    },
+    /// JSON error.
+    #[error("{path}: line {line}, column {column}: {message}")]
+    Json {
+        /// File path.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// Parser message.
+        message: String,
+    },
+    /// A bet-size list is malformed.
+    #[error("{field}: {source}")]
+    BetSize {
+        /// Which field (e.g. `bet_sizes_by_street.turn.oop.raise`).
+        field: String,
+        /// Cause.
+        source: BetSizeError,
+    },
+    /// Some other field is invalid.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// Which field.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// `--spot NAME` not in the bench file.
+    #[error("no spot named `{name}`; known spots: {known}")]
+    UnknownSpot {
+        /// Requested name.
+        name: String,
+        /// Comma-separated list.
+        known: String,
+    },
+}
+
+/// The shared bench file, `../shared/bench/postflop-spots.json`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct BenchFile {
+    /// Conventions.
+    pub about: String,
+    /// Spots by name.
+    pub spots: BTreeMap<String, SpotFile>,
+}
+
+impl BenchFile {
+    /// Parses the bench JSON.
+    pub fn parse(text: &str, path: &str) -> Result<BenchFile, SpotError> {
+        serde_json::from_str(text).map_err(|e| SpotError::Json {
+            path: path.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Loads the bench JSON.
+    pub fn load(path: &Path) -> Result<BenchFile, SpotError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SpotError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        BenchFile::parse(&text, &path.display().to_string())
+    }
+
+    /// A spot by name, or an error listing the names.
+    pub fn spot(&self, name: &str) -> Result<&SpotFile, SpotError> {
+        self.spots.get(name).ok_or_else(|| SpotError::UnknownSpot {
+            name: name.to_string(),
+            known: self.spots.keys().cloned().collect::<Vec<_>>().join(", "),
+        })
+    }
+}
+
+/// The built-in default spot (`turn_td9d6hqc` of the bench file).
+pub const DEFAULT_SPOT_TOML: &str = r#"# turn_td9d6hqc from shared/bench/postflop-spots.json
+board = "Td9d6hQc"
+oop_range = "66+,A8s+,A5s-A4s,AJo+,K9s+,KQo,QTs+,JTs,96s+,85s+,75s+,65s,54s"
+ip_range = "QQ-22,AQs-A2s,ATo+,K5s+,KJo+,Q8s+,J8s+,T7s+,96s+,86s+,75s+,64s+,53s+"
+starting_pot = 200
+effective_stack = 900
+add_allin_threshold = 1.5
+force_allin_threshold = 0.15
+merging_threshold = 0.1
+targets_pct_pot = [0.5, 0.3]
+
+[bet_sizes]
+bet = "60%, e, a"
+raise = "2.5x"
+
+[donk_sizes]
+river = "50%"
+"#;
+
+impl SpotFile {
+    /// Parses a TOML spot.
+    pub fn from_toml(text: &str, path: &str) -> Result<SpotFile, SpotError> {
+        toml::from_str(text).map_err(|e| SpotError::Toml {
+            path: path.to_string(),
+            message: e.to_string().trim_end().replace('\n', " "),
+        })
+    }
+
+    /// Reads a TOML (or `.json`) spot file.
+    pub fn load(path: &Path) -> Result<SpotFile, SpotError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SpotError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let name = path.display().to_string();
+        if path.extension().is_some_and(|e| e == "json") {
+            serde_json::from_str(&text).map_err(|e| SpotError::Json {
+                path: name,
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })
+        } else {
+            SpotFile::from_toml(&text, &name)
+        }
+    }
+
+    /// The street the spot starts on, from the board length.
+    pub fn first_street(&self) -> Result<Street, SpotError> {
+        let cards = self.board.chars().filter(|c| !c.is_whitespace()).count() / 2;
+        Street::from_board_len(cards).ok_or_else(|| SpotError::Invalid {
+            field: "board".into(),
+            message: format!(
+                "`{}` has {cards} cards; a postflop board has 3, 4 or 5",
+                self.board
+            ),
+        })
+    }
+
+    /// Resolves the bet sizes and thresholds into a [`TreeConfig`].
+    pub fn tree_config(&self) -> Result<TreeConfig, SpotError> {
+        let first_street = self.first_street()?;
+        if self.starting_pot == 0 {
+            return Err(SpotError::Invalid {
+                field: "starting_pot".into(),
+                message: "must be positive".into(),
+            });
+        }
+        if self.rake != 0.0 {
+            return Err(SpotError::Invalid {
+                field: "rake".into(),
+                message: "only rake = 0 is supported".into(),
+            });
+        }
+        for (field, value) in [
+            ("add_allin_threshold", self.add_allin_threshold),
+            ("force_allin_threshold", self.force_allin_threshold),
+            ("merging_threshold", self.merging_threshold),
+        ] {
+            if !(value.is_finite() && value >= 0.0) {
+                return Err(SpotError::Invalid {
+                    field: field.into(),
+                    message: format!("must be a non-negative number, got {value}"),
+                });
+            }
+        }
+        let parse = |text: &str, kind: SizeKind, field: String| {
+            parse_bet_sizes(text, kind).map_err(|source| SpotError::BetSize { field, source })
+        };
+        let mut sizes: [[StreetSizes; 2]; 3] = Default::default();
+        match (&self.bet_sizes, &self.bet_sizes_by_street) {
+            (_, Some(by_street)) => {
+                for (name, street_sizes) in by_street {
+                    let street = match name.as_str() {
+                        "flop" => Street::Flop,
+                        "turn" => Street::Turn,
+                        "river" => Street::River,
+                        _ => {
+                            return Err(SpotError::Invalid {
+                                field: format!("bet_sizes_by_street.{name}"),
+                                message: "expected flop, turn or river".into(),
+                            })
+                        }
+                    };
+                    for (p, text) in [&street_sizes.oop, &street_sizes.ip]
+                        .into_iter()
+                        .enumerate()
+                    {
+                        let who = if p == 0 { "oop" } else { "ip" };
+                        let prefix = format!("bet_sizes_by_street.{name}.{who}");
+                        let entry = &mut sizes[street.index()][p];
+                        entry.bet = parse(&text.bet, SizeKind::Bet, format!("{prefix}.bet"))?;
+                        entry.raise =
+                            parse(&text.raise, SizeKind::Raise, format!("{prefix}.raise"))?;
+                        if let Some(donk) = &text.donk {
+                            if p == 1 {
+                                return Err(SpotError::Invalid {
+                                    field: format!("{prefix}.donk"),
+                                    message: "only OOP can donk".into(),
+                                });
+                            }
+                            entry.donk =
+                                Some(parse(donk, SizeKind::Bet, format!("{prefix}.donk"))?);
+                        }
+                    }
+                }
+            }
+            (Some(all), None) => {
+                let bet = parse(&all.bet, SizeKind::Bet, "bet_sizes.bet".into())?;
+                let raise = parse(&all.raise, SizeKind::Raise, "bet_sizes.raise".into())?;
+                for street in &mut sizes {
+                    for entry in street.iter_mut() {
+                        entry.bet = bet.clone();
+                        entry.raise = raise.clone();
+                    }
+                }
+                if let Some(donk) = &all.donk {
+                    let donk = parse(donk, SizeKind::Bet, "bet_sizes.donk".into())?;
+                    for street in &mut sizes {
+                        street[0].donk = Some(donk.clone());
+                    }
+                }
+            }
+            (None, None) => {
+                return Err(SpotError::Invalid {
+                    field: "bet_sizes".into(),
+                    message: "give bet_sizes or bet_sizes_by_street".into(),
+                })
+            }
+        }
+        if let Some(donks) = &self.donk_sizes {
+            for (name, text) in donks {
+                let street = match name.as_str() {
+                    "flop" => Street::Flop,
+                    "turn" => Street::Turn,
+                    "river" => Street::River,
+                    _ => {
+                        return Err(SpotError::Invalid {
+                            field: format!("donk_sizes.{name}"),
+                            message: "expected flop, turn or river".into(),
+                        })
+                    }
+                };
+                if let Some(text) = text {
+                    sizes[street.index()][0].donk =
+                        Some(parse(text, SizeKind::Bet, format!("donk_sizes.{name}"))?);
+                }
+            }
+        }
+        Ok(TreeConfig {
+            first_street,
+            starting_pot: self.starting_pot,
+            effective_stack: self.effective_stack,
+            sizes,
+            add_allin_threshold: self.add_allin_threshold,
+            force_allin_threshold: self.force_allin_threshold,
+            merging_threshold: self.merging_threshold,
+            raise_cap: self.raise_cap,
+        })
+    }
+}
