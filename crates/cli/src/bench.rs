@@ -5,11 +5,14 @@ use clap::Subcommand;
 
 /// Benchmark areas.
 #[derive(Debug, Subcommand)]
-pub enum BenchCommand {}
+pub enum BenchCommand {
+    /// Range-vs-range postflop solver on shared/bench/postflop-spots.json.
+    Postflop(crate::postflop::BenchArgs),
+}
 
 /// Runs the chosen benchmark.
-// The allow goes when the first area adds its benchmark variant.
-#[allow(unreachable_code, unused_variables)]
 pub fn run(command: BenchCommand) -> anyhow::Result<()> {
-    match command {}
+    match command {
+        BenchCommand::Postflop(args) => crate::postflop::run_bench(args),
+    }
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod postflop;
 
 /// Command-line interface of ponder.
 #[derive(Debug, Parser)]
@@ -26,14 +27,18 @@ enum Command {
     /// Side-by-side benchmarks against the anchors (OpenSpiel, pokers, ...).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Solve a postflop spot range against range (default: the built-in turn spot).
+    Solve(postflop::SolveArgs),
+    /// Browse a solve file: strategy, EV and equity at a node.
+    Show(postflop::ShowArgs),
 }
 
-// The allow goes when the first subcommand with a body lands (until then `Command` is uninhabited).
-#[allow(unreachable_code, unused_variables)]
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: anyhow::Result<()> = match cli.command {
         Command::Bench(command) => bench::run(command),
+        Command::Solve(args) => postflop::run_solve(args),
+        Command::Show(args) => postflop::run_show(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -84,22 +84,28 @@ pub struct ChanceData {
     pub possible: u32,
 }
 
-/// Per-board showdown table for one player: hands sorted by strength.
-#[derive(Clone, Debug, Default)]
-pub struct ShowdownOrder {
-    /// Hand indices in ascending strength, blocked hands left out.
-    pub hands: Vec<u16>,
-    /// Strength of each entry in `hands` (larger wins).
-    pub strength: Vec<u32>,
+/// A hand in a showdown order, with its cards inline so the hot loop does not chase indices.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SortedHand {
+    /// Index in the player's hand list.
+    pub hand: u16,
+    /// Lower card.
+    pub c1: u8,
+    /// Higher card.
+    pub c2: u8,
 }
 
-/// A complete five-card board with both players' showdown orders.
+/// A complete five-card board with both players' hands sorted by showdown strength.
 #[derive(Clone, Debug)]
 pub struct BoardData {
     /// The cards.
     pub cards: [Card; 5],
-    /// Orders for OOP and IP.
-    pub order: [ShowdownOrder; 2],
+    /// Hands of OOP and IP not blocked by the board, ascending strength.
+    pub sorted: [Vec<SortedHand>; 2],
+    /// Strength of each entry of `sorted` (larger wins).
+    pub strength: [Vec<u32>; 2],
+    /// One entry per distinct strength (ascending): end positions in `sorted[0]` and `sorted[1]`.
+    pub groups: Vec<[u16; 2]>,
 }
 
 /// The hands of one player.
@@ -337,26 +343,52 @@ impl Game {
         if let Some(&id) = builder.board_index.get(&key) {
             return id;
         }
-        let order = std::array::from_fn(|p| {
+        let mut entries: [Vec<(u32, SortedHand)>; 2] = std::array::from_fn(|p| {
             let list = &self.hands[p];
-            let mut entries: Vec<(u32, u16)> = Vec::new();
+            let mut entries = Vec::new();
             for (i, &(a, b)) in list.cards.iter().enumerate() {
                 if board.contains(&a) || board.contains(&b) {
                     continue;
                 }
                 let strength = (builder.strength)(&board, a, b);
-                entries.push((strength, i as u16));
+                entries.push((
+                    strength,
+                    SortedHand {
+                        hand: i as u16,
+                        c1: a,
+                        c2: b,
+                    },
+                ));
             }
-            entries.sort_unstable();
-            ShowdownOrder {
-                hands: entries.iter().map(|e| e.1).collect(),
-                strength: entries.iter().map(|e| e.0).collect(),
-            }
+            entries.sort_unstable_by_key(|e| (e.0, e.1.hand));
+            entries
         });
+        let mut strengths: Vec<u32> = entries.iter().flat_map(|e| e.iter().map(|x| x.0)).collect();
+        strengths.sort_unstable();
+        strengths.dedup();
+        let mut groups = Vec::with_capacity(strengths.len());
+        let mut ends = [0usize; 2];
+        for &value in &strengths {
+            for p in 0..2 {
+                while ends[p] < entries[p].len() && entries[p][ends[p]].0 <= value {
+                    ends[p] += 1;
+                }
+            }
+            groups.push([ends[0] as u16, ends[1] as u16]);
+        }
+        let [e0, e1] = std::mem::take(&mut entries);
         let id = BoardId(self.boards.len() as u32);
         self.boards.push(BoardData {
             cards: board,
-            order,
+            strength: [
+                e0.iter().map(|e| e.0).collect(),
+                e1.iter().map(|e| e.0).collect(),
+            ],
+            sorted: [
+                e0.into_iter().map(|e| e.1).collect(),
+                e1.into_iter().map(|e| e.1).collect(),
+            ],
+            groups,
         });
         builder.board_index.insert(key, id);
         id

@@ -5,6 +5,8 @@
 pub mod bet_size;
 pub mod cards_glue;
 pub mod game;
+pub mod report;
+pub mod solve;
 pub mod solver;
 pub mod spot;
 pub mod tree;

@@ -78,6 +78,16 @@ impl Solver {
     /// A fresh solver (storage zeroed).
     pub fn new(game: Game) -> Solver {
         let storage = vec![0.0f32; game.storage_len];
+        Solver::with_storage(game, storage)
+    }
+
+    /// A solver over existing storage (allocated by the caller, or loaded from a solve file).
+    pub fn with_storage(game: Game, storage: Vec<f32>) -> Solver {
+        assert_eq!(
+            storage.len(),
+            game.storage_len,
+            "storage does not match the game"
+        );
         Solver {
             game,
             storage,
@@ -108,7 +118,15 @@ impl Solver {
             let game = &self.game;
             let opp_reach = game.hands[1 - player].weights.clone();
             let mut out = vec![0.0f32; game.hands[player].len()];
-            best_response(game, &self.storage, player, NodeId(0), &opp_reach, &mut out);
+            evaluate(
+                game,
+                &self.storage,
+                player,
+                true,
+                NodeId(0),
+                &opp_reach,
+                &mut out,
+            );
             let total: f64 = out
                 .iter()
                 .zip(&game.hands[player].weights)
@@ -140,7 +158,8 @@ impl Solver {
     }
 }
 
-fn normalize_average(sums: &[f32], actions: usize, hands: usize, strategy: &mut [f32]) {
+/// Turns strategy sums (`actions × hands`) into an average strategy; all-zero rows become uniform.
+pub fn normalize_average(sums: &[f32], actions: usize, hands: usize, strategy: &mut [f32]) {
     for h in 0..hands {
         let mut total = 0.0f32;
         for a in 0..actions {
@@ -374,12 +393,12 @@ fn fold_values(
         payoff
     };
     let opp = &game.hands[1 - player];
-    let mut card_sum = [0.0f32; 52];
+    let mut card_sum = [0.0f32; 64];
     let mut total = 0.0f32;
     for (&(a, b), &r) in opp.cards.iter().zip(opp_reach) {
         total += r;
-        card_sum[a as usize] += r;
-        card_sum[b as usize] += r;
+        card_sum[(a & 63) as usize] += r;
+        card_sum[(b & 63) as usize] += r;
     }
     let own = &game.hands[player];
     for ((o, &(a, b)), &same) in out.iter_mut().zip(&own.cards).zip(&own.same_in_opponent) {
@@ -388,12 +407,14 @@ fn fold_values(
         } else {
             0.0
         };
-        *o = payoff * (total - card_sum[a as usize] - card_sum[b as usize] + back);
+        *o = payoff * (total - card_sum[(a & 63) as usize] - card_sum[(b & 63) as usize] + back);
     }
 }
 
-/// Values of `player`'s hands at a showdown: half the pot times (reach of weaker hands − reach of stronger
-/// hands), card removal by per-card running sums over hands sorted by strength.
+/// Values of `player`'s hands at a showdown, in O(hands) with card removal. Hands are visited by strength
+/// group; for hand h with cards (c1, c2) and per-card running sums `cs` over the opponent's weaker hands,
+/// win = T − cs[c1] − cs[c2]; the same sums after the hand's own group give "weaker or equal", and
+/// lose = all compatible − weaker-or-equal, so value = payoff · (win + weaker_or_equal − all_compatible).
 fn showdown_values(
     game: &Game,
     player: usize,
@@ -403,51 +424,57 @@ fn showdown_values(
     out: &mut [f32],
 ) {
     let data = &game.boards[board];
-    let own_order = &data.order[player];
-    let opp_order = &data.order[1 - player];
-    let own_cards = &game.hands[player].cards;
-    let opp_cards = &game.hands[1 - player].cards;
+    let own = &data.sorted[player];
+    let opp = &data.sorted[1 - player];
     out.fill(0.0);
-    let mut card_sum = [0.0f32; 52];
+    let mut card_sum = [0.0f32; 64];
     let mut total = 0.0f32;
-    let mut j = 0usize;
-    let n_opp = opp_order.hands.len();
-    for (&h, &strength) in own_order.hands.iter().zip(&own_order.strength) {
-        while j < n_opp && opp_order.strength[j] < strength {
-            let o = opp_order.hands[j] as usize;
-            let r = opp_reach[o];
-            let (a, b) = opp_cards[o];
-            total += r;
-            card_sum[a as usize] += r;
-            card_sum[b as usize] += r;
-            j += 1;
+    let (mut i, mut j) = (0usize, 0usize);
+    for group in &data.groups {
+        let own_end = group[player] as usize;
+        let opp_end = group[1 - player] as usize;
+        if own_end == i {
+            // No own hand has this strength: only advance the opponent's sums.
+            for o in &opp[j..opp_end] {
+                let r = opp_reach[o.hand as usize];
+                total += r;
+                card_sum[(o.c1 & 63) as usize] += r;
+                card_sum[(o.c2 & 63) as usize] += r;
+            }
+            j = opp_end;
+            continue;
         }
-        let (a, b) = own_cards[h as usize];
-        out[h as usize] = payoff * (total - card_sum[a as usize] - card_sum[b as usize]);
+        for h in &own[i..own_end] {
+            out[h.hand as usize] =
+                total - card_sum[(h.c1 & 63) as usize] - card_sum[(h.c2 & 63) as usize];
+        }
+        for o in &opp[j..opp_end] {
+            let r = opp_reach[o.hand as usize];
+            total += r;
+            card_sum[(o.c1 & 63) as usize] += r;
+            card_sum[(o.c2 & 63) as usize] += r;
+        }
+        for h in &own[i..own_end] {
+            out[h.hand as usize] +=
+                total - card_sum[(h.c1 & 63) as usize] - card_sum[(h.c2 & 63) as usize];
+        }
+        i = own_end;
+        j = opp_end;
     }
-    let mut card_sum = [0.0f32; 52];
-    let mut total = 0.0f32;
-    let mut j = n_opp;
-    for (&h, &strength) in own_order.hands.iter().zip(&own_order.strength).rev() {
-        while j > 0 && opp_order.strength[j - 1] > strength {
-            let o = opp_order.hands[j - 1] as usize;
-            let r = opp_reach[o];
-            let (a, b) = opp_cards[o];
-            total += r;
-            card_sum[a as usize] += r;
-            card_sum[b as usize] += r;
-            j -= 1;
-        }
-        let (a, b) = own_cards[h as usize];
-        out[h as usize] -= payoff * (total - card_sum[a as usize] - card_sum[b as usize]);
+    for h in own {
+        let all = total - card_sum[(h.c1 & 63) as usize] - card_sum[(h.c2 & 63) as usize];
+        let v = &mut out[h.hand as usize];
+        *v = payoff * (*v - all);
     }
 }
 
-/// Best-response values of `player` (per hand, unnormalised) against the opponent's average strategy.
-fn best_response(
+/// Counterfactual values of `player` (per hand, unnormalised) against the opponent's average strategy:
+/// best-responding when `best`, else following `player`'s own average strategy.
+pub fn evaluate(
     game: &Game,
     storage: &[f32],
     player: usize,
+    best: bool,
     id: NodeId,
     opp_reach: &[f32],
     out: &mut [f32],
@@ -469,10 +496,11 @@ fn best_response(
                 for &o in &game.hands[1 - player].with_card[card as usize] {
                     reach[o as usize] = 0.0;
                 }
-                best_response(
+                evaluate(
                     game,
                     storage,
                     player,
+                    best,
                     NodeId(node.first_child + k as u32),
                     &reach,
                     result,
@@ -495,10 +523,11 @@ fn best_response(
             let parallel = node.storage_end - node.storage_start >= PARALLEL_STORAGE;
             if actor.index() == player {
                 let run = |(k, result): (usize, &mut [f32])| {
-                    best_response(
+                    evaluate(
                         game,
                         storage,
                         player,
+                        best,
                         NodeId(node.first_child + k as u32),
                         opp_reach,
                         result,
@@ -509,10 +538,28 @@ fn best_response(
                 } else {
                     values.chunks_mut(hands).enumerate().for_each(run);
                 }
-                out.copy_from_slice(&values[..hands]);
-                for a in 1..actions {
-                    for (o, &v) in out.iter_mut().zip(&values[a * hands..(a + 1) * hands]) {
-                        *o = o.max(v);
+                if best {
+                    out.copy_from_slice(&values[..hands]);
+                    for a in 1..actions {
+                        for (o, &v) in out.iter_mut().zip(&values[a * hands..(a + 1) * hands]) {
+                            *o = o.max(v);
+                        }
+                    }
+                } else {
+                    let sums = &storage[node.storage_start + actions * hands
+                        ..node.storage_start + 2 * actions * hands];
+                    let mut strategy = vec![0.0f32; actions * hands];
+                    normalize_average(sums, actions, hands, &mut strategy);
+                    out.fill(0.0);
+                    for a in 0..actions {
+                        let row = &values[a * hands..(a + 1) * hands];
+                        for ((o, &v), &s) in out
+                            .iter_mut()
+                            .zip(row)
+                            .zip(&strategy[a * hands..(a + 1) * hands])
+                        {
+                            *o += v * s;
+                        }
                     }
                 }
             } else {
@@ -525,10 +572,11 @@ fn best_response(
                     let strat = &strategy[k * opp_hands..(k + 1) * opp_hands];
                     let reach: Vec<f32> =
                         opp_reach.iter().zip(strat).map(|(&r, &s)| r * s).collect();
-                    best_response(
+                    evaluate(
                         game,
                         storage,
                         player,
+                        best,
                         NodeId(node.first_child + k as u32),
                         &reach,
                         result,

@@ -1,0 +1,20 @@
+//! `ponder-cards`: the poker card layer. Cards and card sets ([`card`]), the 5/6/7-card evaluator
+//! ([`eval`]), hole-hand indices and ranges ([`hand_index`], [`range`]).
+//!
+//! Everything here is exact and allocation-free in its hot paths; the evaluator's tables are generated
+//! at build time (`build.rs` from `src/tables_gen.rs`) and embedded.
+
+pub mod card;
+pub mod eval;
+pub mod hand_index;
+pub mod range;
+// Shared with build.rs, which uses every field; the library itself only reads it from tests.
+#[allow(dead_code)]
+mod tables_gen;
+
+pub use card::{
+    parse_board, parse_cards, Card, CardErrorKind, CardParseError, CardSet, Rank, Suit, DECK_SIZE,
+};
+pub use eval::{evaluate, Category, Hand, HandRank, DISTINCT_RANKS, TABLE_BYTES};
+pub use hand_index::{HandClass, HandIndex, HAND_COUNT};
+pub use range::{Range, RangeErrorKind, RangeParseError};

@@ -1,0 +1,664 @@
+//! `ponder solve`, `ponder show` and `ponder bench postflop`: the range-vs-range postflop solver's commands.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use ponder_postflop::game::NodeKind;
+use ponder_postflop::solve::{self, Checkpoint, MemoryEstimate, PreparedSpot, SolveOptions};
+use ponder_postflop::solver::Solver;
+use ponder_postflop::spot::{BenchFile, SpotFile, DEFAULT_SPOT_TOML};
+use ponder_postflop::tree::Player;
+use serde_json::json;
+
+/// Solve a postflop spot range against range.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ponder solve                          # the built-in spot turn_td9d6hqc\n  ponder solve --spot river_qsjh2h8d3c --target 0.1 --json\n  ponder solve my-spot.toml --output spot.solve --checkpoint-every 50\n  ponder solve --resume spot.solve --target 0.1 --output spot.solve"
+)]
+pub struct SolveArgs {
+    /// Spot file (TOML, or JSON with the fields of shared/bench/postflop-spots.json); omit for the default.
+    pub spot_file: Option<PathBuf>,
+    /// A spot of shared/bench/postflop-spots.json by name.
+    #[arg(long, conflicts_with = "spot_file")]
+    pub spot: Option<String>,
+    /// Continue the solve stored in this file.
+    #[arg(long, conflicts_with_all = ["spot_file", "spot"])]
+    pub resume: Option<PathBuf>,
+    /// Target exploitability in % of the starting pot.
+    #[arg(long, default_value_t = 0.3)]
+    pub target: f64,
+    /// Stop after this many iterations in total.
+    #[arg(long, default_value_t = 1000)]
+    pub max_iterations: u32,
+    /// Measure exploitability every this many iterations.
+    #[arg(long, default_value_t = 10)]
+    pub check_every: u32,
+    /// Refuse spots needing more memory than this (e.g. 2GiB, 500MiB); default 80% of available memory.
+    #[arg(long)]
+    pub max_memory: Option<String>,
+    /// Write the solve to this file (crash-safe: temporary file, fsync, rename).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Also write `--output` every this many iterations, so a killed solve can resume.
+    #[arg(long, requires = "output")]
+    pub checkpoint_every: Option<u32>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print one JSON object instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Browse a solve file.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ponder show spot.solve\n  ponder show spot.solve --line \"check,bet 120,call,Qs\" --hand AhKh\n  ponder show spot.solve --line check --json"
+)]
+pub struct ShowArgs {
+    /// The solve file.
+    pub file: PathBuf,
+    /// Actions (and dealt cards) from the root, comma-separated: `check,bet 120,call,Qs`.
+    #[arg(long, default_value = "")]
+    pub line: String,
+    /// Show only this hand (e.g. AhKh).
+    #[arg(long)]
+    pub hand: Option<String>,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Benchmark the postflop solver on the spots of shared/bench/postflop-spots.json.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ponder bench postflop --spot turn_td9d6hqc\n  ponder bench postflop --json"
+)]
+pub struct BenchArgs {
+    /// Only this spot (default: all except the flop spots, which take minutes).
+    #[arg(long)]
+    pub spot: Option<String>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Iteration cap.
+    #[arg(long, default_value_t = 2000)]
+    pub max_iterations: u32,
+    /// One JSON object per spot (one per line).
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn bench_file_path() -> PathBuf {
+    if let Ok(path) = std::env::var("PONDER_SPOTS") {
+        return PathBuf::from(path);
+    }
+    let candidates = [
+        PathBuf::from("../shared/bench/postflop-spots.json"),
+        PathBuf::from("shared/bench/postflop-spots.json"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/postflop-spots.json"),
+    ];
+    candidates
+        .iter()
+        .find(|p| p.exists())
+        .cloned()
+        .unwrap_or_else(|| candidates[0].clone())
+}
+
+fn load_bench() -> anyhow::Result<BenchFile> {
+    let path = bench_file_path();
+    BenchFile::load(&path)
+        .with_context(|| "set PONDER_SPOTS to the path of postflop-spots.json".to_string())
+}
+
+/// Parses `2GiB`, `500MiB`, `800M`, `1.5G` or a byte count.
+fn parse_bytes(text: &str) -> anyhow::Result<u64> {
+    let t = text.trim();
+    let lower = t.to_ascii_lowercase();
+    let (number, scale) = [
+        ("gib", 1u64 << 30),
+        ("gb", 1 << 30),
+        ("g", 1 << 30),
+        ("mib", 1 << 20),
+        ("mb", 1 << 20),
+        ("m", 1 << 20),
+        ("kib", 1 << 10),
+        ("k", 1 << 10),
+    ]
+    .iter()
+    .find_map(|(suffix, scale)| {
+        lower
+            .strip_suffix(suffix)
+            .map(|n| (n.trim().to_string(), *scale))
+    })
+    .unwrap_or((lower.clone(), 1));
+    let value: f64 = number.parse().map_err(|_| {
+        anyhow::anyhow!("--max-memory `{text}`: expected a size such as 2GiB or 500MiB")
+    })?;
+    if !(value.is_finite() && value > 0.0) {
+        bail!("--max-memory `{text}` must be positive");
+    }
+    Ok((value * scale as f64) as u64)
+}
+
+fn max_memory(arg: &Option<String>) -> anyhow::Result<u64> {
+    match arg {
+        Some(text) => parse_bytes(text),
+        None => Ok(solve::available_memory()
+            .map(|b| b / 10 * 8)
+            .unwrap_or(4 << 30)),
+    }
+}
+
+fn set_threads(threads: Option<usize>) -> anyhow::Result<usize> {
+    if let Some(n) = threads {
+        if n == 0 {
+            bail!("--threads must be at least 1");
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .ok();
+    }
+    Ok(rayon::current_num_threads())
+}
+
+fn progress_bar(target: f64, max_iterations: u32) -> ProgressBar {
+    let bar = ProgressBar::new(max_iterations as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} it {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(format!("exploitability -, target {target}% pot"));
+    bar
+}
+
+/// Runs `ponder solve`.
+pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
+    let threads = set_threads(args.threads)?;
+    let (name, file, resume) = if let Some(path) = &args.resume {
+        let (header, storage) = solve::load(path)?;
+        (
+            path.display().to_string(),
+            header.spot.clone(),
+            Some((header, storage)),
+        )
+    } else if let Some(path) = &args.spot_file {
+        (path.display().to_string(), SpotFile::load(path)?, None)
+    } else if let Some(name) = &args.spot {
+        (name.clone(), load_bench()?.spot(name)?.clone(), None)
+    } else {
+        (
+            "turn_td9d6hqc (built-in default)".to_string(),
+            SpotFile::from_toml(DEFAULT_SPOT_TOML, "built-in spot")?,
+            None,
+        )
+    };
+    if !(args.target.is_finite() && args.target >= 0.0) {
+        bail!("--target must be a non-negative number");
+    }
+    let build_start = Instant::now();
+    let prepared = PreparedSpot::new(file.clone())?;
+    let game = prepared.game();
+    let estimate = MemoryEstimate::of(&game);
+    let build_seconds = build_start.elapsed().as_secs_f64();
+    let limit = max_memory(&args.max_memory)?;
+    if !args.json {
+        print_header(&name, &prepared, &game, &estimate, limit, threads);
+    }
+    let mut solver = solve::new_solver(game, false, limit)?;
+    if let Some((header, storage)) = resume {
+        if storage.len() != solver.storage.len() {
+            bail!("{}: the stored solve does not match the spot's tree (was it written by another version?)", name);
+        }
+        solver.storage = storage;
+        solver.iteration = header.iteration;
+    }
+    let options = SolveOptions {
+        target_pct: args.target,
+        max_iterations: args.max_iterations,
+        check_every: args.check_every,
+    };
+    let bar = if args.json {
+        ProgressBar::hidden()
+    } else {
+        progress_bar(args.target, args.max_iterations)
+    };
+    bar.set_position(solver.iteration as u64);
+    let mut history: Vec<Checkpoint> = Vec::new();
+    let mut last_saved = solver.iteration;
+    let mut save_error: Option<anyhow::Error> = None;
+    let start = Instant::now();
+    let last = solver.solve(options, |solver, checkpoint| {
+        bar.set_position(checkpoint.iteration as u64);
+        bar.set_message(format!(
+            "exploitability {:.3}% pot, target {}%",
+            checkpoint.exploitability_pct, args.target
+        ));
+        history.push(*checkpoint);
+        if let (Some(every), Some(path)) = (args.checkpoint_every, &args.output) {
+            if checkpoint.iteration >= last_saved + every {
+                if let Err(e) =
+                    solve::save(path, &file, solver, Some(checkpoint.exploitability_pct))
+                {
+                    save_error = Some(e.into());
+                    return false;
+                }
+                last_saved = checkpoint.iteration;
+            }
+        }
+        true
+    });
+    bar.finish_and_clear();
+    if let Some(error) = save_error {
+        return Err(error);
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(path) = &args.output {
+        solve::save(path, &file, &solver, Some(last.exploitability_pct))?;
+    }
+    let root = root_summary(&solver);
+    if args.json {
+        let value = json!({
+            "spot": name,
+            "board": file.board,
+            "threads": threads,
+            "tree_nodes": estimate.counts.per_street.iter().sum::<u64>(),
+            "decision_nodes": estimate.counts.decision_nodes,
+            "memory_bytes": estimate.bytes_32,
+            "memory_bytes_16bit": estimate.bytes_16,
+            "build_seconds": build_seconds,
+            "iterations": last.iteration,
+            "exploitability_pct": last.exploitability_pct,
+            "seconds": seconds,
+            "peak_rss_bytes": solve::peak_rss(),
+            "root": root.iter().map(|(a, f, ev)| json!({"action": a, "frequency": f, "ev": ev})).collect::<Vec<_>>(),
+            "output": args.output.as_ref().map(|p| p.display().to_string()),
+        });
+        println!("{value}");
+    } else {
+        println!("iterations       {}", last.iteration);
+        println!(
+            "exploitability   {:.4}% of the starting pot",
+            last.exploitability_pct
+        );
+        println!("time             {seconds:.2} s (tree built in {build_seconds:.3} s)");
+        if let Some(rss) = solve::peak_rss() {
+            println!("peak memory      {}", solve::format_bytes(rss));
+        }
+        println!("root ({}):", player_name(root_player(&solver)));
+        for (action, frequency, _) in &root {
+            println!("  {action:<12} {:>6.1}%", frequency * 100.0);
+        }
+        if let Some(path) = &args.output {
+            println!("saved            {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+fn print_header(
+    name: &str,
+    prepared: &PreparedSpot,
+    game: &ponder_postflop::game::Game,
+    estimate: &MemoryEstimate,
+    limit: u64,
+    threads: usize,
+) {
+    let file = &prepared.file;
+    println!("spot             {name}");
+    println!(
+        "board            {}   pot {}   stack {}",
+        file.board, file.starting_pot, file.effective_stack
+    );
+    println!(
+        "hands            OOP {}   IP {}",
+        game.hands[0].len(),
+        game.hands[1].len()
+    );
+    let counts = &estimate.counts;
+    println!(
+        "tree             {} nodes (flop {}, turn {}, river {}), {} decision nodes",
+        counts.per_street.iter().sum::<u64>(),
+        counts.per_street[0],
+        counts.per_street[1],
+        counts.per_street[2],
+        counts.decision_nodes
+    );
+    println!(
+        "memory           {} (32-bit storage), {} (16-bit); limit {}",
+        solve::format_bytes(estimate.bytes_32),
+        solve::format_bytes(estimate.bytes_16),
+        solve::format_bytes(limit)
+    );
+    println!("threads          {threads}");
+}
+
+fn player_name(player: Player) -> &'static str {
+    match player {
+        Player::Oop => "OOP",
+        Player::Ip => "IP",
+    }
+}
+
+fn root_player(solver: &Solver) -> Player {
+    match solver.game.nodes[0].kind {
+        NodeKind::Player(p) => p,
+        _ => Player::Oop,
+    }
+}
+
+/// Root actions with their range-weighted frequency.
+fn root_summary(solver: &Solver) -> Vec<(String, f64, Option<f64>)> {
+    let game = &solver.game;
+    let root = &game.nodes[0];
+    let NodeKind::Player(player) = root.kind else {
+        return Vec::new();
+    };
+    let anode = game.tree.node(root.action_node);
+    let strategy = solver.average_strategy(ponder_postflop::game::NodeId(0));
+    let weights = &game.hands[player.index()].weights;
+    let hands = weights.len();
+    let total: f64 = weights.iter().map(|&w| w as f64).sum();
+    anode
+        .actions
+        .iter()
+        .enumerate()
+        .map(|(a, action)| {
+            let f: f64 = (0..hands)
+                .map(|h| strategy[a * hands + h] as f64 * weights[h] as f64)
+                .sum::<f64>()
+                / total;
+            (action.to_string(), f, None)
+        })
+        .collect()
+}
+
+/// Loads a solve file into a solver (the game is rebuilt from the stored spot).
+fn load_solver(path: &Path) -> anyhow::Result<(SpotFile, Solver, Option<f64>)> {
+    let (header, storage) = solve::load(path)?;
+    let prepared = PreparedSpot::new(header.spot.clone())?;
+    let game = prepared.game();
+    if storage.len() != game.storage_len {
+        bail!(
+            "{}: the stored solve has {} values but the spot's tree needs {} (written by another version?)",
+            path.display(),
+            storage.len(),
+            game.storage_len
+        );
+    }
+    let mut solver = Solver::with_storage(game, storage);
+    solver.iteration = header.iteration;
+    Ok((header.spot, solver, header.exploitability_pct))
+}
+
+const RANKS: &[u8] = b"AKQJT98765432";
+
+fn grid_class(row: usize, col: usize) -> String {
+    let (r, c) = (RANKS[row] as char, RANKS[col] as char);
+    match row.cmp(&col) {
+        std::cmp::Ordering::Equal => format!("{r}{c}"),
+        std::cmp::Ordering::Less => format!("{r}{c}s"),
+        std::cmp::Ordering::Greater => format!("{c}{r}o"),
+    }
+}
+
+/// Runs `ponder show`.
+pub fn run_show(args: ShowArgs) -> anyhow::Result<()> {
+    let (spot, solver, exploitability) = load_solver(&args.file)?;
+    let view = ponder_postflop::report::follow_line(&solver, &args.line)?;
+    let mut report = ponder_postflop::report::node_report(&solver, &view);
+    if let Some(hand) = &args.hand {
+        let cards = ponder_postflop::cards_glue::parse_board_cards(hand)
+            .with_context(|| format!("--hand `{hand}`"))?;
+        if cards.len() != 2 {
+            bail!("--hand `{hand}`: give two cards such as AhKh");
+        }
+        let names = [
+            format!(
+                "{}{}",
+                ponder_postflop::cards_glue::card_name(cards[0]),
+                ponder_postflop::cards_glue::card_name(cards[1])
+            ),
+            format!(
+                "{}{}",
+                ponder_postflop::cards_glue::card_name(cards[1]),
+                ponder_postflop::cards_glue::card_name(cards[0])
+            ),
+        ];
+        report.hands.retain(|h| names.contains(&h.hand));
+        if report.hands.is_empty() {
+            bail!(
+                "--hand `{hand}`: not in {}'s range at this node",
+                report.player
+            );
+        }
+    }
+    if args.json {
+        let mut value = serde_json::to_value(&report)?;
+        value["iterations"] = json!(solver.iteration);
+        value["exploitability_pct"] = json!(exploitability);
+        println!("{value}");
+        return Ok(());
+    }
+    println!(
+        "spot        board {} pot {} stack {} ({} iterations, exploitability {})",
+        spot.board,
+        spot.starting_pot,
+        spot.effective_stack,
+        solver.iteration,
+        exploitability
+            .map(|e| format!("{e:.3}% pot"))
+            .unwrap_or_else(|| "-".into())
+    );
+    println!(
+        "line        {}",
+        if report.line.is_empty() {
+            "(root)".to_string()
+        } else {
+            report.line.join(", ")
+        }
+    );
+    println!(
+        "node        {} ({}), board {}, pot {}",
+        report.kind, report.player, report.board, report.pot
+    );
+    println!(
+        "range       EV {:.2} chips, equity {:.1}%",
+        report.range_ev,
+        report.range_equity * 100.0
+    );
+    if report.kind == "player" {
+        println!(
+            "actions     {}",
+            report
+                .actions
+                .iter()
+                .zip(&report.frequencies)
+                .map(|(a, f)| format!("{a} {:.1}%", f * 100.0))
+                .collect::<Vec<_>>()
+                .join("   ")
+        );
+        if args.hand.is_none() {
+            // One 13x13 grid per action: the class's frequency in percent ('.' = not in range here).
+            let mut by_class: std::collections::HashMap<String, (f64, Vec<f64>)> =
+                std::collections::HashMap::new();
+            for hand in &report.hands {
+                let entry = by_class
+                    .entry(hand.class.clone())
+                    .or_insert_with(|| (0.0, vec![0.0; report.actions.len()]));
+                entry.0 += hand.weight as f64;
+                for (slot, &s) in entry.1.iter_mut().zip(&hand.strategy) {
+                    *slot += hand.weight as f64 * s as f64;
+                }
+            }
+            for (k, action) in report.actions.iter().enumerate() {
+                println!();
+                println!("{action} (% of each hand class)");
+                for (row, &rank) in RANKS.iter().enumerate().take(13) {
+                    let line: Vec<String> = (0..13)
+                        .map(|col| match by_class.get(&grid_class(row, col)) {
+                            Some((w, f)) if *w > 0.0 => format!("{:>4.0}", f[k] / w * 100.0),
+                            _ => "   .".to_string(),
+                        })
+                        .collect();
+                    println!("  {}  {}", rank as char, line.join(""));
+                }
+            }
+        }
+    }
+    println!();
+    let header: Vec<String> = report
+        .actions
+        .iter()
+        .filter(|_| report.kind == "player")
+        .map(|a| format!("{a:>10}"))
+        .collect();
+    println!(
+        "{:<6} {:>5} {:>8} {:>7} {}",
+        "hand",
+        "class",
+        "EV",
+        "equity",
+        header.join("")
+    );
+    let shown = if args.hand.is_some() {
+        report.hands.len()
+    } else {
+        report.hands.len().min(25)
+    };
+    for hand in &report.hands[..shown] {
+        let row: Vec<String> = hand
+            .strategy
+            .iter()
+            .map(|s| format!("{:>9.1}%", s * 100.0))
+            .collect();
+        println!(
+            "{:<6} {:>5} {:>8.2} {:>6.1}% {}",
+            hand.hand,
+            hand.class,
+            hand.ev,
+            hand.equity * 100.0,
+            row.join("")
+        );
+    }
+    if shown < report.hands.len() {
+        println!(
+            "... {} more hands (use --hand or --json)",
+            report.hands.len() - shown
+        );
+    }
+    Ok(())
+}
+
+/// Runs `ponder bench postflop`.
+pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
+    let threads = set_threads(args.threads)?;
+    let bench = load_bench()?;
+    let names: Vec<String> = match &args.spot {
+        Some(name) => {
+            bench.spot(name)?;
+            vec![name.clone()]
+        }
+        None => bench
+            .spots
+            .keys()
+            .filter(|n| !n.starts_with("flop"))
+            .cloned()
+            .collect(),
+    };
+    if !args.json {
+        println!(
+            "{:<22} {:>7} {:>9} {:>10} {:>10} {:>13} {:>13} {:>10} {:>10}",
+            "spot",
+            "threads",
+            "nodes",
+            "estimate",
+            "peak RSS",
+            "0.5% (s/it)",
+            "0.3% (s/it)",
+            "final %",
+            "build s"
+        );
+    }
+    for name in names {
+        let file = bench.spot(&name)?.clone();
+        let targets = file
+            .targets_pct_pot
+            .clone()
+            .unwrap_or_else(|| vec![0.5, 0.3]);
+        let final_target = targets.iter().cloned().fold(f64::INFINITY, f64::min);
+        let build_start = Instant::now();
+        let prepared = PreparedSpot::new(file)?;
+        let game = prepared.game();
+        let estimate = MemoryEstimate::of(&game);
+        let mut solver = solve::new_solver(game, false, max_memory(&None)?)?;
+        let build_seconds = build_start.elapsed().as_secs_f64();
+        let mut reached: Vec<Option<(f64, u32)>> = vec![None; targets.len()];
+        let start = Instant::now();
+        let options = SolveOptions {
+            target_pct: final_target,
+            max_iterations: args.max_iterations,
+            check_every: 10,
+        };
+        let last = solver.solve(options, |_, checkpoint| {
+            for (slot, &target) in reached.iter_mut().zip(&targets) {
+                if slot.is_none() && checkpoint.exploitability_pct <= target {
+                    *slot = Some((start.elapsed().as_secs_f64(), checkpoint.iteration));
+                }
+            }
+            true
+        });
+        let peak = solve::peak_rss();
+        let key = |t: f64| format!("{t}");
+        if args.json {
+            let seconds: serde_json::Map<String, serde_json::Value> = targets
+                .iter()
+                .zip(&reached)
+                .map(|(t, r)| (key(*t), json!(r.map(|x| x.0))))
+                .collect();
+            let iterations: serde_json::Map<String, serde_json::Value> = targets
+                .iter()
+                .zip(&reached)
+                .map(|(t, r)| (key(*t), json!(r.map(|x| x.1))))
+                .collect();
+            println!(
+                "{}",
+                json!({
+                    "spot": name,
+                    "threads": threads,
+                    "compressed": false,
+                    "tree_nodes": estimate.counts.per_street.iter().sum::<u64>(),
+                    "memory_bytes": estimate.bytes_32,
+                    "peak_rss_bytes": peak,
+                    "build_seconds": build_seconds,
+                    "seconds_to_target": seconds,
+                    "iterations_to_target": iterations,
+                    "final_exploitability_pct": last.exploitability_pct,
+                    "iterations": last.iteration,
+                })
+            );
+        } else {
+            let cell = |r: &Option<(f64, u32)>| match r {
+                Some((s, i)) => format!("{s:.3}/{i}"),
+                None => "-".to_string(),
+            };
+            println!(
+                "{:<22} {:>7} {:>9} {:>10} {:>10} {:>13} {:>13} {:>10.4} {:>10.3}",
+                name,
+                threads,
+                estimate.counts.per_street.iter().sum::<u64>(),
+                solve::format_bytes(estimate.bytes_32),
+                peak.map(solve::format_bytes).unwrap_or_else(|| "-".into()),
+                reached.first().map(cell).unwrap_or_default(),
+                reached.get(1).map(cell).unwrap_or_default(),
+                last.exploitability_pct,
+                build_seconds
+            );
+        }
+    }
+    Ok(())
+}

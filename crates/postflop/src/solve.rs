@@ -1,0 +1,459 @@
+//! Running a solve: memory estimate before allocation, the iteration loop with exploitability checks, and
+//! crash-safe, versioned, compressed solve files.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::cards_glue::{self, Card, CardsError};
+use crate::game::{Game, GameCounts, GameNode};
+use crate::solver::Solver;
+use crate::spot::{SpotError, SpotFile};
+use crate::tree::ActionTree;
+
+/// Why a spot could not be prepared or solved.
+#[derive(Debug, Error)]
+pub enum SolveError {
+    /// The spot file is invalid.
+    #[error(transparent)]
+    Spot(#[from] SpotError),
+    /// A board or range is invalid.
+    #[error("{field}: {source}")]
+    Cards {
+        /// Which field.
+        field: String,
+        /// Cause.
+        source: CardsError,
+    },
+    /// A range lists a specific combo that uses a board card.
+    #[error("{field}: combo `{combo}` at column {column} uses a card of the board {board}")]
+    ComboOnBoard {
+        /// Which field.
+        field: String,
+        /// 1-based column in the range text.
+        column: usize,
+        /// The combo.
+        combo: String,
+        /// The board.
+        board: String,
+    },
+    /// A range is empty after removing hands blocked by the board.
+    #[error("{field}: no hand of this range is possible on board {board}")]
+    EmptyRange {
+        /// Which field.
+        field: String,
+        /// The board.
+        board: String,
+    },
+    /// The solve would not fit in the memory allowed.
+    #[error(
+        "this spot needs {needed} ({nodes} nodes, {decision} decision nodes) but --max-memory allows {allowed}; \
+         use 16-bit storage (--compress), fewer bet sizes, narrower ranges, or raise --max-memory"
+    )]
+    TooBig {
+        /// Needed, formatted.
+        needed: String,
+        /// Allowed, formatted.
+        allowed: String,
+        /// Game nodes.
+        nodes: u64,
+        /// Decision nodes.
+        decision: u64,
+    },
+    /// Allocation failed even though the estimate fitted.
+    #[error("could not allocate {0} for the solver storage")]
+    Allocation(String),
+    /// Reading or writing a solve file failed.
+    #[error("{path}: {message}")]
+    File {
+        /// File path.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// A spot with its board and ranges parsed.
+#[derive(Clone, Debug)]
+pub struct PreparedSpot {
+    /// The spot as written.
+    pub file: SpotFile,
+    /// Starting board.
+    pub board: Vec<Card>,
+    /// Hands with positive weight of OOP and IP, (card, card, weight).
+    pub ranges: [Vec<(Card, Card, f32)>; 2],
+    /// Betting tree.
+    pub tree: ActionTree,
+}
+
+impl PreparedSpot {
+    /// Parses board and ranges and builds the betting tree.
+    pub fn new(file: SpotFile) -> Result<PreparedSpot, SolveError> {
+        let config = file.tree_config()?;
+        let board = cards_glue::parse_board(&file.board).map_err(|source| SolveError::Cards {
+            field: "board".into(),
+            source,
+        })?;
+        let mut ranges: [Vec<(Card, Card, f32)>; 2] = Default::default();
+        for (p, (field, text)) in [("oop_range", &file.oop_range), ("ip_range", &file.ip_range)]
+            .into_iter()
+            .enumerate()
+        {
+            let hands = cards_glue::parse_range(text).map_err(|source| SolveError::Cards {
+                field: field.into(),
+                source,
+            })?;
+            if let Some((column, combo)) = cards_glue::combo_on_board(text, &board) {
+                return Err(SolveError::ComboOnBoard {
+                    field: field.into(),
+                    column,
+                    combo,
+                    board: file.board.clone(),
+                });
+            }
+            ranges[p] = hands
+                .into_iter()
+                .filter(|&(a, b, _)| !board.contains(&a) && !board.contains(&b))
+                .collect();
+            if ranges[p].is_empty() {
+                return Err(SolveError::EmptyRange {
+                    field: field.into(),
+                    board: file.board.clone(),
+                });
+            }
+        }
+        Ok(PreparedSpot {
+            file,
+            board,
+            ranges,
+            tree: ActionTree::build(config),
+        })
+    }
+
+    /// Deals the game tree (no solver storage yet).
+    pub fn game(&self) -> Game {
+        Game::new(
+            self.tree.clone(),
+            &self.board,
+            [&self.ranges[0], &self.ranges[1]],
+            true,
+        )
+    }
+}
+
+/// Memory a solve needs, known before the solver storage is allocated.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct MemoryEstimate {
+    /// Node counts.
+    pub counts: GameCounts,
+    /// Regret and strategy values stored.
+    pub storage_values: u64,
+    /// Bytes of the game tree and hand tables.
+    pub tree_bytes: u64,
+    /// Total bytes with 32-bit storage.
+    pub bytes_32: u64,
+    /// Total bytes with 16-bit storage.
+    pub bytes_16: u64,
+}
+
+impl MemoryEstimate {
+    /// Estimates the memory of solving `game`.
+    pub fn of(game: &Game) -> MemoryEstimate {
+        let counts = game.counts();
+        let storage_values = game.storage_len as u64;
+        let nodes = game.nodes.len() as u64 * std::mem::size_of::<GameNode>() as u64;
+        let boards: u64 = game
+            .boards
+            .iter()
+            .map(|b| {
+                (b.sorted[0].len() + b.sorted[1].len()) as u64 * 8 + b.groups.len() as u64 * 4 + 64
+            })
+            .sum();
+        let chances: u64 = game
+            .chances
+            .iter()
+            .map(|c| c.dealt.len() as u64 * 12 + c.child_cards.len() as u64 + 64)
+            .sum();
+        // Per-thread scratch for a traversal: a few vectors per tree level.
+        let hands = game.hands[0].len().max(game.hands[1].len()) as u64;
+        let scratch = 2 * 64 * 8 * hands * 4;
+        let tree_bytes = nodes + boards + chances + scratch;
+        MemoryEstimate {
+            counts,
+            storage_values,
+            tree_bytes,
+            bytes_32: tree_bytes + storage_values * 4,
+            bytes_16: tree_bytes + storage_values * 2,
+        }
+    }
+}
+
+/// Formats a byte count as MiB or GiB.
+pub fn format_bytes(bytes: u64) -> String {
+    let mib = bytes as f64 / (1024.0 * 1024.0);
+    if mib >= 1024.0 {
+        format!("{:.2} GiB", mib / 1024.0)
+    } else {
+        format!("{mib:.1} MiB")
+    }
+}
+
+/// Available memory of the machine (Linux `MemAvailable`), if known.
+pub fn available_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Peak resident memory of this process so far (Linux `VmHWM`), if known.
+pub fn peak_rss() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = text.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Refuses a game whose estimate exceeds `max_bytes`.
+pub fn check_memory(
+    estimate: &MemoryEstimate,
+    compressed: bool,
+    max_bytes: u64,
+) -> Result<(), SolveError> {
+    let needed = if compressed {
+        estimate.bytes_16
+    } else {
+        estimate.bytes_32
+    };
+    if needed > max_bytes {
+        return Err(SolveError::TooBig {
+            needed: format_bytes(needed),
+            allowed: format_bytes(max_bytes),
+            nodes: estimate.counts.per_street.iter().sum(),
+            decision: estimate.counts.decision_nodes,
+        });
+    }
+    Ok(())
+}
+
+/// When to stop and how often to measure.
+#[derive(Clone, Copy, Debug)]
+pub struct SolveOptions {
+    /// Stop when exploitability is at most this (% of the starting pot).
+    pub target_pct: f64,
+    /// Stop after this many iterations in total.
+    pub max_iterations: u32,
+    /// Measure exploitability every this many iterations.
+    pub check_every: u32,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions {
+            target_pct: 0.3,
+            max_iterations: 1000,
+            check_every: 10,
+        }
+    }
+}
+
+/// One exploitability measurement during a solve.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// Iterations completed.
+    pub iteration: u32,
+    /// Exploitability in % of the starting pot.
+    pub exploitability_pct: f64,
+    /// Seconds since the solve started (this run).
+    pub seconds: f64,
+}
+
+impl Solver {
+    /// Iterates until the target or the iteration cap, measuring every `check_every` iterations;
+    /// `on_check` sees every measurement and may stop the solve by returning false.
+    pub fn solve(
+        &mut self,
+        options: SolveOptions,
+        mut on_check: impl FnMut(&Solver, &Checkpoint) -> bool,
+    ) -> Checkpoint {
+        let start = Instant::now();
+        let check_every = options.check_every.max(1);
+        loop {
+            let due = self.iteration >= options.max_iterations
+                || (self.iteration > 0 && self.iteration % check_every == 0);
+            if due || self.iteration == 0 {
+                let checkpoint = Checkpoint {
+                    iteration: self.iteration,
+                    exploitability_pct: self.exploitability_pct(),
+                    seconds: start.elapsed().as_secs_f64(),
+                };
+                let keep_going = on_check(self, &checkpoint);
+                if !keep_going
+                    || checkpoint.exploitability_pct <= options.target_pct
+                    || self.iteration >= options.max_iterations
+                {
+                    return checkpoint;
+                }
+            }
+            self.iterate();
+        }
+    }
+}
+
+const MAGIC: &[u8; 8] = b"PONDERPF";
+/// Version of the solve-file format; files of another version are refused.
+pub const FILE_VERSION: u32 = 1;
+
+/// What a solve file records besides the storage.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SolveHeader {
+    /// Crate version that wrote it.
+    pub writer: String,
+    /// The spot.
+    pub spot: SpotFile,
+    /// Iterations completed.
+    pub iteration: u32,
+    /// Stored values.
+    pub storage_len: u64,
+    /// Last exploitability measured (% pot), if any.
+    pub exploitability_pct: Option<f64>,
+}
+
+/// Writes a solve file crash-safely: temporary file, fsync, rename, fsync of the directory.
+pub fn save(
+    path: &Path,
+    spot: &SpotFile,
+    solver: &Solver,
+    exploitability_pct: Option<f64>,
+) -> Result<(), SolveError> {
+    let file_error = |message: String| SolveError::File {
+        path: path.display().to_string(),
+        message,
+    };
+    let header = SolveHeader {
+        writer: env!("CARGO_PKG_VERSION").to_string(),
+        spot: spot.clone(),
+        iteration: solver.iteration,
+        storage_len: solver.storage.len() as u64,
+        exploitability_pct,
+    };
+    let header_json = serde_json::to_vec(&header).map_err(|e| file_error(e.to_string()))?;
+    let directory = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| file_error("not a file name".into()))?;
+    let temporary = directory.join(format!(
+        ".{}.tmp{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let write = || -> std::io::Result<()> {
+        let file = std::fs::File::create(&temporary)?;
+        let mut writer = std::io::BufWriter::new(file);
+        writer.write_all(MAGIC)?;
+        writer.write_all(&FILE_VERSION.to_le_bytes())?;
+        let mut encoder = flate2::write::DeflateEncoder::new(writer, flate2::Compression::fast());
+        encoder.write_all(&(header_json.len() as u64).to_le_bytes())?;
+        encoder.write_all(&header_json)?;
+        let mut buffer = Vec::with_capacity(1 << 16);
+        for chunk in solver.storage.chunks(1 << 14) {
+            buffer.clear();
+            for value in chunk {
+                buffer.extend_from_slice(&value.to_le_bytes());
+            }
+            encoder.write_all(&buffer)?;
+        }
+        let writer = encoder.finish()?;
+        let file = writer.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&temporary, path)?;
+        if let Ok(dir) = std::fs::File::open(directory) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    };
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        file_error(format!("cannot write solve file: {e}"))
+    })
+}
+
+/// Reads a solve file's header and storage; refuses other versions and truncated files.
+pub fn load(path: &Path) -> Result<(SolveHeader, Vec<f32>), SolveError> {
+    let file_error = |message: String| SolveError::File {
+        path: path.display().to_string(),
+        message,
+    };
+    let file = std::fs::File::open(path).map_err(|e| file_error(format!("cannot open: {e}")))?;
+    let mut reader = std::io::BufReader::new(file);
+    let mut magic = [0u8; 8];
+    reader
+        .read_exact(&mut magic)
+        .map_err(|_| file_error("not a ponder solve file (too short)".into()))?;
+    if &magic != MAGIC {
+        return Err(file_error("not a ponder solve file".into()));
+    }
+    let mut version = [0u8; 4];
+    reader
+        .read_exact(&mut version)
+        .map_err(|_| file_error("truncated solve file".into()))?;
+    let version = u32::from_le_bytes(version);
+    if version != FILE_VERSION {
+        return Err(file_error(format!(
+            "solve file format version {version}; this ponder reads version {FILE_VERSION} only (re-solve the spot)"
+        )));
+    }
+    let mut decoder = flate2::read::DeflateDecoder::new(reader);
+    let mut length = [0u8; 8];
+    decoder
+        .read_exact(&mut length)
+        .map_err(|e| file_error(format!("corrupt solve file: {e}")))?;
+    let length = u64::from_le_bytes(length);
+    if length > 1 << 26 {
+        return Err(file_error("corrupt solve file (header length)".into()));
+    }
+    let mut header_json = vec![0u8; length as usize];
+    decoder
+        .read_exact(&mut header_json)
+        .map_err(|e| file_error(format!("corrupt solve file: {e}")))?;
+    let header: SolveHeader = serde_json::from_slice(&header_json)
+        .map_err(|e| file_error(format!("corrupt solve header: {e}")))?;
+    let mut storage = Vec::new();
+    storage
+        .try_reserve_exact(header.storage_len as usize)
+        .map_err(|_| file_error(format!("cannot allocate {} values", header.storage_len)))?;
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut remaining = header.storage_len as usize * 4;
+    while remaining > 0 {
+        let take = remaining.min(buffer.len());
+        decoder
+            .read_exact(&mut buffer[..take])
+            .map_err(|e| file_error(format!("truncated solve file: {e}")))?;
+        storage.extend(
+            buffer[..take]
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        );
+        remaining -= take;
+    }
+    Ok((header, storage))
+}
+
+/// Builds a solver for a prepared spot after checking memory; storage allocation failure is an error.
+pub fn new_solver(game: Game, compressed: bool, max_bytes: u64) -> Result<Solver, SolveError> {
+    let estimate = MemoryEstimate::of(&game);
+    check_memory(&estimate, compressed, max_bytes)?;
+    let mut storage: Vec<f32> = Vec::new();
+    storage
+        .try_reserve_exact(game.storage_len)
+        .map_err(|_| SolveError::Allocation(format_bytes(game.storage_len as u64 * 4)))?;
+    storage.resize(game.storage_len, 0.0);
+    Ok(Solver::with_storage(game, storage))
+}
