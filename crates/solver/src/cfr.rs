@@ -55,10 +55,14 @@ pub struct CfrSolver<'t> {
     /// Last iteration's instantaneous regret (predictive CFR+ only).
     instant: Vec<f64>,
     average: Vec<f64>,
-    /// Per node: reach of everyone but the traverser (chance included), and the traverser's own reach.
-    reach: Vec<[f64; 2]>,
+    /// Per node, stride `players + 1`: each player's own reach probability, then chance's.
+    reach: Vec<f64>,
     /// Per player, per node: the value for that player; terminal entries hold the payoffs.
     values: Vec<Vec<f64>>,
+    /// Per player, that player's decision nodes in depth-first order: regrets and average weights are
+    /// accumulated in this order, the order of OpenSpiel's recursive traversal, so the floating-point
+    /// sums over an information set's nodes round identically.
+    update_order: Vec<Vec<Internal>>,
 }
 
 impl<'t> CfrSolver<'t> {
@@ -88,6 +92,21 @@ impl<'t> CfrSolver<'t> {
                 count: counts[node] as u16,
                 code,
             });
+        }
+        let mut update_order = vec![Vec::new(); tree.num_players()];
+        let by_node: std::collections::HashMap<u32, Internal> =
+            internal.iter().map(|entry| (entry.node, *entry)).collect();
+        let mut stack = vec![0u32];
+        while let Some(node) = stack.pop() {
+            let Some(entry) = by_node.get(&node) else {
+                continue;
+            };
+            if entry.code != ponder_games::CHANCE_CODE {
+                update_order[entry.code as usize].push(*entry);
+            }
+            for child in (entry.first_child..entry.first_child + entry.count as u32).rev() {
+                stack.push(child);
+            }
         }
         let mut probabilities = vec![0.0; num_slots];
         for infoset in 0..tree.num_infosets() {
@@ -121,8 +140,9 @@ impl<'t> CfrSolver<'t> {
                 Vec::new()
             },
             average: vec![0.0; num_slots],
-            reach: vec![[0.0; 2]; tree.num_nodes()],
+            reach: vec![0.0; tree.num_nodes() * (tree.num_players() + 1)],
             values,
+            update_order,
         }
     }
 
@@ -146,34 +166,60 @@ impl<'t> CfrSolver<'t> {
         }
     }
 
-    /// Forward pass: reach probabilities with `player` as the traverser.
-    fn forward(&mut self, player: u8) {
+    /// Forward pass: per node, each player's own reach and chance's reach (stride `players + 1`,
+    /// chance last), kept separate because OpenSpiel multiplies them in that order for the
+    /// counterfactual reach and the rounding must agree for regret matching to break ties the same way.
+    fn forward(&mut self) {
+        match self.tree.num_players() {
+            2 => self.forward_with::<3>(),
+            3 => self.forward_with::<4>(),
+            4 => self.forward_with::<5>(),
+            5 => self.forward_with::<6>(),
+            players => unreachable!("{players} players: the compiler builds 2..=5"),
+        }
+    }
+
+    fn forward_with<const S: usize>(&mut self) {
         let probabilities = &self.probabilities;
         let reach = &mut self.reach;
-        reach[0] = [1.0, 1.0];
+        reach[..S].fill(1.0);
         for internal in &self.internal {
-            let [others, own] = reach[internal.node as usize];
+            let node = internal.node as usize;
+            let mut parent = [0.0; S];
+            parent.copy_from_slice(&reach[node * S..node * S + S]);
             let first = internal.first_child as usize;
             let count = internal.count as usize;
             let offset = internal.probability_offset as usize;
-            let children = &mut reach[first..first + count];
-            let action_probabilities = &probabilities[offset..offset + count];
-            if internal.code == player {
-                for (child, &probability) in children.iter_mut().zip(action_probabilities) {
-                    *child = [others, own * probability];
-                }
+            let actor = if internal.code == ponder_games::CHANCE_CODE {
+                S - 1
             } else {
-                for (child, &probability) in children.iter_mut().zip(action_probabilities) {
-                    *child = [others * probability, own];
-                }
+                internal.code as usize
+            };
+            let children = &mut reach[first * S..(first + count) * S];
+            let action_probabilities = &probabilities[offset..offset + count];
+            for (child, &probability) in children.chunks_exact_mut(S).zip(action_probabilities) {
+                child.copy_from_slice(&parent);
+                child[actor] *= probability;
             }
         }
     }
 
     /// Backward pass: values for `player`, regrets into `regret_target`, average weights into `average`.
     fn backward(&mut self, player: u8, weight: f64) {
+        match self.tree.num_players() {
+            2 => self.backward_with::<3>(player, weight),
+            3 => self.backward_with::<4>(player, weight),
+            4 => self.backward_with::<5>(player, weight),
+            5 => self.backward_with::<6>(player, weight),
+            players => unreachable!("{players} players: the compiler builds 2..=5"),
+        }
+    }
+
+    fn backward_with<const S: usize>(&mut self, player: u8, weight: f64) {
         let probabilities = &self.probabilities;
         let values = &mut self.values[player as usize];
+        // OpenSpiel's C++ CFR/CFR+ weight as (t * reach) * p, its Python DCFR/LCFR as (reach * p) * t^γ.
+        let weight_last = matches!(self.variant, CfrVariant::Discounted { .. });
         let regret_target = if self.variant == CfrVariant::PredictivePlus {
             &mut self.instant
         } else {
@@ -181,29 +227,50 @@ impl<'t> CfrSolver<'t> {
         };
         let average = &mut self.average;
         let reach = &self.reach;
+        let me = player as usize;
         for internal in self.internal.iter().rev() {
             let first = internal.first_child as usize;
             let count = internal.count as usize;
             let offset = internal.probability_offset as usize;
             let child_values = &values[first..first + count];
             let action_probabilities = &probabilities[offset..offset + count];
-            let value: f64 = child_values
-                .iter()
-                .zip(action_probabilities)
-                .map(|(value, probability)| value * probability)
-                .sum();
-            if internal.code == player {
-                let [others, own] = reach[internal.node as usize];
-                let regrets = &mut regret_target[offset..offset + count];
-                for (regret, child_value) in regrets.iter_mut().zip(child_values) {
-                    *regret += others * (child_value - value);
-                }
-                let averages = &mut average[offset..offset + count];
-                for (sum, &probability) in averages.iter_mut().zip(action_probabilities) {
-                    *sum += weight * own * probability;
-                }
+            let mut value = 0.0;
+            for (child_value, probability) in child_values.iter().zip(action_probabilities) {
+                value += probability * child_value;
             }
             values[internal.node as usize] = value;
+        }
+        for internal in &self.update_order[me] {
+            let node = internal.node as usize;
+            let first = internal.first_child as usize;
+            let count = internal.count as usize;
+            let offset = internal.probability_offset as usize;
+            let child_values = &values[first..first + count];
+            let action_probabilities = &probabilities[offset..offset + count];
+            let value = values[node];
+            let node_reach = &reach[node * S..node * S + S];
+            let mut others = 1.0;
+            for (index, &r) in node_reach.iter().enumerate() {
+                if index != me {
+                    others *= r;
+                }
+            }
+            let own = node_reach[me];
+            let regrets = &mut regret_target[offset..offset + count];
+            for (regret, child_value) in regrets.iter_mut().zip(child_values) {
+                *regret += others * (child_value - value);
+            }
+            let averages = &mut average[offset..offset + count];
+            if weight_last {
+                for (sum, &probability) in averages.iter_mut().zip(action_probabilities) {
+                    *sum += own * probability * weight;
+                }
+            } else {
+                let weighted_own = weight * own;
+                for (sum, &probability) in averages.iter_mut().zip(action_probabilities) {
+                    *sum += weighted_own * probability;
+                }
+            }
         }
     }
 
@@ -283,8 +350,8 @@ impl Solver for CfrSolver<'_> {
         let weight = self.averaging_weight();
         let players = self.tree.num_players();
         if self.simultaneous {
+            self.forward();
             for player in 0..players {
-                self.forward(player as u8);
                 self.backward(player as u8, weight);
             }
             for player in 0..players {
@@ -293,7 +360,7 @@ impl Solver for CfrSolver<'_> {
             }
         } else {
             for player in 0..players {
-                self.forward(player as u8);
+                self.forward();
                 self.backward(player as u8, weight);
                 self.post_process(player);
                 self.regret_match(player);
