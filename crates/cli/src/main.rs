@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod game;
 mod postflop;
 
 /// Command-line interface of ponder.
@@ -27,6 +28,9 @@ enum Command {
     /// Side-by-side benchmarks against the anchors (OpenSpiel, pokers, ...).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Small benchmark games: tree info, CFR-family solving with exact NashConv, policy evaluation.
+    #[command(subcommand)]
+    Game(game::GameCommand),
     /// Solve a postflop spot range against range (default: the built-in turn spot).
     Solve(postflop::SolveArgs),
     /// Browse a solve file: strategy, EV and equity at a node.
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: anyhow::Result<()> = match cli.command {
         Command::Bench(command) => bench::run(command),
+        Command::Game(command) => game::run(command),
         Command::Solve(args) => postflop::run_solve(args),
         Command::Show(args) => postflop::run_show(args),
     };

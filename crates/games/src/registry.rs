@@ -8,7 +8,7 @@ use crate::{GameDescription, GameStringError, Goofspiel, KuhnPoker, LeducPoker, 
 pub enum GameError {
     /// The string is malformed.
     #[error("bad game string: {0}")]
-    Syntax(#[from] GameStringError),
+    Syntax(GameStringError),
     /// No game of that name.
     #[error("unknown game '{name}' (known: {known})")]
     UnknownGame {
@@ -39,6 +39,13 @@ pub enum GameError {
         /// What is accepted.
         expected: String,
     },
+}
+
+// Not `#[from]`: that would also make the inner error the `source`, printing it twice in error chains.
+impl From<GameStringError> for GameError {
+    fn from(error: GameStringError) -> Self {
+        GameError::Syntax(error)
+    }
 }
 
 /// One row of the game table.
