@@ -1,7 +1,8 @@
 """Replays hold'em hands recorded by ponder in PokerKit and compares final stacks chip for chip.
 
 Input: a JSON-lines file, one hand per line as written by ponder-holdem's `HandRecord` (seat numbers are
-ponder's; the button is given). Output: one JSON object: {"hands": N, "mismatches": M, "examples": [...]}.
+ponder's; the button is given). Output: one JSON object: {"hands": N, "mismatches": M, "examples": [...]}; with `--time` after the
+file, also "hands_per_second" of the replays alone (used by `ponder bench holdem`).
 
 PokerKit numbers players from the first seat left of the button (heads-up: the big blind first), so
 ponder seat (button + 1 + i) % n is PokerKit player i.
@@ -9,6 +10,7 @@ ponder seat (button + 1 + i) % n is PokerKit player i.
 
 import json
 import sys
+import time
 
 from pokerkit import Automation, NoLimitTexasHoldem
 
@@ -88,12 +90,15 @@ def main():
     hands = 0
     mismatches = 0
     examples = []
+    replay_seconds = 0.0
     with open(sys.argv[1]) as lines:
         for line in lines:
             hand = json.loads(line)
             hands += 1
             try:
+                start = time.perf_counter()
                 final = replay(hand)
+                replay_seconds += time.perf_counter() - start
                 error = None
             except Exception as exc:  # noqa: BLE001 - any PokerKit refusal is a mismatch to report
                 final, error = None, f"{type(exc).__name__}: {exc}"
@@ -103,7 +108,11 @@ def main():
                     examples.append(
                         {"hand": hand, "pokerkit": final, "error": error}
                     )
-    print(json.dumps({"hands": hands, "mismatches": mismatches, "examples": examples}))
+    report = {"hands": hands, "mismatches": mismatches, "examples": examples}
+    if "--time" in sys.argv[2:]:
+        # Only the replays are timed (not reading the file), as the fair side of a throughput ratio.
+        report["hands_per_second"] = hands / replay_seconds if replay_seconds > 0 else None
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod game;
+mod holdem;
 mod postflop;
 
 /// Command-line interface of ponder.

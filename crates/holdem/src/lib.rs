@@ -19,7 +19,9 @@
 mod random;
 mod state;
 
-pub use random::{random_action, random_hand, HandRecord, RandomHandOptions};
+pub use random::{
+    play_random_hand, random_action, random_hand, record_random_hand, HandRecord, RandomHandOptions,
+};
 pub use state::{
     Action, ActionError, Betting, Chips, ConfigError, Deal, HandState, Legal, Street, TableConfig,
     MAX_SEATS,

@@ -88,8 +88,13 @@ pub fn random_hand<R: Rng>(options: &RandomHandOptions, rng: &mut R) -> HandReco
         straddle: 0,
         betting: options.betting,
     };
-    let deal = Deal::shuffled_with(seats, rng);
-    let mut hand = HandState::new(&config, deal).expect("generated tables are valid");
+    record_random_hand(config, rng)
+}
+
+/// Plays one hand at `config` with random legal actions and records it (cards, actions, result).
+pub fn record_random_hand<R: Rng>(config: TableConfig, rng: &mut R) -> HandRecord {
+    let deal = Deal::shuffled_with(config.stacks.len(), rng);
+    let mut hand = HandState::new(&config, deal).expect("a valid table");
     let mut actions = Vec::new();
     while let Some(legal) = hand.legal() {
         let action = random_action(&legal, rng);
@@ -102,4 +107,16 @@ pub fn random_hand<R: Rng>(options: &RandomHandOptions, rng: &mut R) -> HandReco
         actions,
         final_stacks: hand.final_stacks().to_vec(),
     }
+}
+
+/// Plays one hand at `config` with random legal actions and a fresh random deal, allocating nothing:
+/// the inner loop of the engine benchmark.
+pub fn play_random_hand<R: Rng>(config: &TableConfig, rng: &mut R) -> HandState {
+    let deal = Deal::shuffled_with(config.stacks.len(), rng);
+    let mut hand = HandState::new(config, deal).expect("a valid table");
+    while let Some(legal) = hand.legal() {
+        let action = random_action(&legal, rng);
+        hand.apply(action).expect("random actions are legal");
+    }
+    hand
 }
