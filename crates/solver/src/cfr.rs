@@ -1,9 +1,13 @@
-//! Full-tree CFR variants as two flat passes per player over the compiled tree: a forward pass writing
-//! reach probabilities in breadth-first order, a backward pass computing values children-first and
-//! accumulating regrets and average-policy weights at the traverser's nodes. No recursion, allocation or
-//! hashing inside an iteration.
+//! Full-tree CFR variants as flat passes over the compiled tree: a forward pass writing one player's
+//! reach probabilities in breadth-first order (only for the player whose strategy changed), and a
+//! backward pass, level by level from the deepest, computing values and accumulating regrets and
+//! average-policy weights at the traverser's nodes. No recursion, allocation or hashing inside an
+//! iteration. Arithmetic order follows OpenSpiel's recursive implementation operation by operation, so
+//! the iterates agree to the last bit or nearly (CFR dynamics amplify any rounding difference).
 
-use ponder_games::{CompiledTree, InfoSetId};
+use std::ops::Range;
+
+use ponder_games::{CompiledTree, InfoSetId, NodeId};
 
 use crate::{Policy, Solver};
 
@@ -38,7 +42,7 @@ struct Internal {
     /// `num_slots + first_child` for chance nodes (whose edge probabilities are appended).
     probability_offset: u32,
     count: u16,
-    /// Acting player, or [`ponder_games::tree`]'s chance code.
+    /// Acting player, or [`ponder_games::CHANCE_CODE`].
     code: u8,
 }
 
@@ -49,37 +53,52 @@ pub struct CfrSolver<'t> {
     simultaneous: bool,
     iterations: u64,
     internal: Vec<Internal>,
+    /// `internal[levels[d].clone()]` are the internal nodes at depth `d` (ids grow with depth).
+    levels: Vec<Range<usize>>,
     /// Current strategy per slot, followed by every node's chance edge probability.
     probabilities: Vec<f64>,
     regret: Vec<f64>,
     /// Last iteration's instantaneous regret (predictive CFR+ only).
     instant: Vec<f64>,
     average: Vec<f64>,
-    /// Per node, stride `players + 1`: each player's own reach probability, then chance's.
-    reach: Vec<f64>,
+    /// Per player, then chance: that one's own contribution to each node's reach probability. Kept
+    /// separate because OpenSpiel multiplies them in index order for the counterfactual reach (the
+    /// rounding must agree), and because only the component of a player whose strategy changed needs
+    /// recomputing.
+    reach: Vec<Vec<f64>>,
+    /// Whether a player's reach component predates its latest strategy.
+    stale: Vec<bool>,
     /// Per player, per node: the value for that player; terminal entries hold the payoffs.
     values: Vec<Vec<f64>>,
-    /// Per player, that player's decision nodes in depth-first order: regrets and average weights are
-    /// accumulated in this order, the order of OpenSpiel's recursive traversal, so the floating-point
-    /// sums over an information set's nodes round identically.
-    update_order: Vec<Vec<Internal>>,
+    /// Only when some information set spans several depths: each player's decision nodes in
+    /// depth-first order, the order of OpenSpiel's recursion, in which regrets and averages must be
+    /// accumulated so that sums over an information set's nodes round identically. `None` when every
+    /// set lies at one depth: breadth-first order within a level then already is depth-first order.
+    update_order: Option<Vec<Vec<Internal>>>,
 }
 
 impl<'t> CfrSolver<'t> {
     /// A solver starting from the uniform policy.
     pub fn new(tree: &'t CompiledTree, variant: CfrVariant, simultaneous: bool) -> Self {
         let num_slots = tree.num_slots();
+        let players = tree.num_players();
         let codes = tree.node_codes();
         let first_children = tree.first_children();
         let counts = tree.child_counts();
         let infosets = tree.node_infosets();
         let first_slots = tree.infoset_first_slots();
         let mut internal = Vec::new();
+        let mut levels: Vec<Range<usize>> = Vec::new();
         for node in 0..tree.num_nodes() {
             let code = codes[node];
             if code == ponder_games::TERMINAL_CODE {
                 continue;
             }
+            let depth = tree.depth(NodeId(node as u32));
+            while levels.len() <= depth {
+                levels.push(internal.len()..internal.len());
+            }
+            levels[depth].end = internal.len() + 1;
             let probability_offset = if code == ponder_games::CHANCE_CODE {
                 num_slots as u32 + first_children[node]
             } else {
@@ -93,21 +112,13 @@ impl<'t> CfrSolver<'t> {
                 code,
             });
         }
-        let mut update_order = vec![Vec::new(); tree.num_players()];
-        let by_node: std::collections::HashMap<u32, Internal> =
-            internal.iter().map(|entry| (entry.node, *entry)).collect();
-        let mut stack = vec![0u32];
-        while let Some(node) = stack.pop() {
-            let Some(entry) = by_node.get(&node) else {
-                continue;
-            };
-            if entry.code != ponder_games::CHANCE_CODE {
-                update_order[entry.code as usize].push(*entry);
-            }
-            for child in (entry.first_child..entry.first_child + entry.count as u32).rev() {
-                stack.push(child);
-            }
-        }
+        let single_depth = (0..tree.num_infosets()).all(|infoset| {
+            let nodes = tree.infoset_nodes(InfoSetId(infoset as u32));
+            nodes
+                .iter()
+                .all(|&node| tree.depth(node) == tree.depth(nodes[0]))
+        });
+        let update_order = (!single_depth).then(|| depth_first_order(&internal, players));
         let mut probabilities = vec![0.0; num_slots];
         for infoset in 0..tree.num_infosets() {
             let slots = tree.slots(InfoSetId(infoset as u32));
@@ -115,23 +126,25 @@ impl<'t> CfrSolver<'t> {
             probabilities[slots].fill(uniform);
         }
         probabilities.extend_from_slice(tree.edge_probabilities());
-        let values = (0..tree.num_players())
+        let values = (0..players)
             .map(|player| {
                 let mut values = vec![0.0; tree.num_nodes()];
                 for (node, &code) in codes.iter().enumerate() {
                     if code == ponder_games::TERMINAL_CODE {
-                        values[node] = tree.returns(ponder_games::NodeId(node as u32))[player];
+                        values[node] = tree.returns(NodeId(node as u32))[player];
                     }
                 }
                 values
             })
             .collect();
-        Self {
+        check_ranges(&internal, tree.num_nodes(), num_slots, probabilities.len());
+        let mut solver = Self {
             tree,
             variant,
             simultaneous,
             iterations: 0,
             internal,
+            levels,
             probabilities,
             regret: vec![0.0; num_slots],
             instant: if variant == CfrVariant::PredictivePlus {
@@ -140,10 +153,14 @@ impl<'t> CfrSolver<'t> {
                 Vec::new()
             },
             average: vec![0.0; num_slots],
-            reach: vec![0.0; tree.num_nodes() * (tree.num_players() + 1)],
+            reach: vec![vec![0.0; tree.num_nodes()]; players + 1],
+            stale: vec![true; players],
             values,
             update_order,
-        }
+        };
+        // Chance probabilities never change: their component is computed once.
+        solver.forward(players);
+        solver
     }
 
     /// The compiled tree this solver runs on.
@@ -166,45 +183,50 @@ impl<'t> CfrSolver<'t> {
         }
     }
 
-    /// Forward pass: per node, each player's own reach and chance's reach (stride `players + 1`,
-    /// chance last), kept separate because OpenSpiel multiplies them in that order for the
-    /// counterfactual reach and the rounding must agree for regret matching to break ties the same way.
-    fn forward(&mut self) {
-        match self.tree.num_players() {
-            2 => self.forward_with::<3>(),
-            3 => self.forward_with::<4>(),
-            4 => self.forward_with::<5>(),
-            5 => self.forward_with::<6>(),
-            players => unreachable!("{players} players: the compiler builds 2..=5"),
-        }
-    }
-
-    fn forward_with<const S: usize>(&mut self) {
-        let probabilities = &self.probabilities;
-        let reach = &mut self.reach;
-        reach[..S].fill(1.0);
-        for internal in &self.internal {
-            let node = internal.node as usize;
-            let mut parent = [0.0; S];
-            parent.copy_from_slice(&reach[node * S..node * S + S]);
-            let first = internal.first_child as usize;
-            let count = internal.count as usize;
-            let offset = internal.probability_offset as usize;
-            let actor = if internal.code == ponder_games::CHANCE_CODE {
-                S - 1
-            } else {
-                internal.code as usize
-            };
-            let children = &mut reach[first * S..(first + count) * S];
-            let action_probabilities = &probabilities[offset..offset + count];
-            for (child, &probability) in children.chunks_exact_mut(S).zip(action_probabilities) {
-                child.copy_from_slice(&parent);
-                child[actor] *= probability;
+    /// Recomputes the reach components of players whose strategy changed since they were computed.
+    fn refresh_reach(&mut self) {
+        for player in 0..self.tree.num_players() {
+            if self.stale[player] {
+                self.forward(player);
+                self.stale[player] = false;
             }
         }
     }
 
-    /// Backward pass: values for `player`, regrets into `regret_target`, average weights into `average`.
+    /// Forward pass for one reach component (a player, or chance = `players`), parents before children.
+    fn forward(&mut self, component: usize) {
+        let chance = self.tree.num_players();
+        let probabilities = &self.probabilities[..];
+        let reach = &mut self.reach[component][..];
+        reach[0] = 1.0;
+        for internal in &self.internal {
+            let first = internal.first_child as usize;
+            let count = internal.count as usize;
+            let offset = internal.probability_offset as usize;
+            // SAFETY: `new` checked every node, child range and probability range against the
+            // array lengths (`check_ranges`), and these arrays never change length.
+            unsafe {
+                let parent = *reach.get_unchecked(internal.node as usize);
+                let children = reach.get_unchecked_mut(first..first + count);
+                let actor = if internal.code == ponder_games::CHANCE_CODE {
+                    chance
+                } else {
+                    internal.code as usize
+                };
+                if actor == component {
+                    let action_probabilities = probabilities.get_unchecked(offset..offset + count);
+                    for (child, &probability) in children.iter_mut().zip(action_probabilities) {
+                        *child = parent * probability;
+                    }
+                } else {
+                    children.fill(parent);
+                }
+            }
+        }
+    }
+
+    /// Backward pass for `player`: node values children-first, then regrets (into the variant's
+    /// target) and average-policy weights at `player`'s nodes, in OpenSpiel's accumulation order.
     fn backward(&mut self, player: u8, weight: f64) {
         match self.tree.num_players() {
             2 => self.backward_with::<3>(player, weight),
@@ -216,59 +238,43 @@ impl<'t> CfrSolver<'t> {
     }
 
     fn backward_with<const S: usize>(&mut self, player: u8, weight: f64) {
-        let probabilities = &self.probabilities;
-        let values = &mut self.values[player as usize];
-        // OpenSpiel's C++ CFR/CFR+ weight as (t * reach) * p, its Python DCFR/LCFR as (reach * p) * t^γ.
-        let weight_last = matches!(self.variant, CfrVariant::Discounted { .. });
-        let regret_target = if self.variant == CfrVariant::PredictivePlus {
-            &mut self.instant
-        } else {
-            &mut self.regret
-        };
-        let average = &mut self.average;
-        let reach = &self.reach;
         let me = player as usize;
-        for internal in self.internal.iter().rev() {
-            let first = internal.first_child as usize;
-            let count = internal.count as usize;
-            let offset = internal.probability_offset as usize;
-            let child_values = &values[first..first + count];
-            let action_probabilities = &probabilities[offset..offset + count];
-            let mut value = 0.0;
-            for (child_value, probability) in child_values.iter().zip(action_probabilities) {
-                value += probability * child_value;
-            }
-            values[internal.node as usize] = value;
-        }
-        for internal in &self.update_order[me] {
-            let node = internal.node as usize;
-            let first = internal.first_child as usize;
-            let count = internal.count as usize;
-            let offset = internal.probability_offset as usize;
-            let child_values = &values[first..first + count];
-            let action_probabilities = &probabilities[offset..offset + count];
-            let value = values[node];
-            let node_reach = &reach[node * S..node * S + S];
-            let mut others = 1.0;
-            for (index, &r) in node_reach.iter().enumerate() {
-                if index != me {
-                    others *= r;
-                }
-            }
-            let own = node_reach[me];
-            let regrets = &mut regret_target[offset..offset + count];
-            for (regret, child_value) in regrets.iter_mut().zip(child_values) {
-                *regret += others * (child_value - value);
-            }
-            let averages = &mut average[offset..offset + count];
-            if weight_last {
-                for (sum, &probability) in averages.iter_mut().zip(action_probabilities) {
-                    *sum += own * probability * weight;
-                }
+        let mut update = Update::<S> {
+            me,
+            weight,
+            // OpenSpiel's C++ CFR/CFR+ weight as (t * reach) * p, its Python DCFR/LCFR as (reach * p) * t^γ.
+            weight_last: matches!(self.variant, CfrVariant::Discounted { .. }),
+            probabilities: &self.probabilities,
+            reach: std::array::from_fn(|component| &self.reach[component][..]),
+            regret: if self.variant == CfrVariant::PredictivePlus {
+                &mut self.instant
             } else {
-                let weighted_own = weight * own;
-                for (sum, &probability) in averages.iter_mut().zip(action_probabilities) {
-                    *sum += weighted_own * probability;
+                &mut self.regret
+            },
+            average: &mut self.average,
+        };
+        let values = &mut self.values[me];
+        match &self.update_order {
+            None => {
+                // Deepest level first; within a level, ascending ids = depth-first order.
+                for level in self.levels.iter().rev() {
+                    for internal in &self.internal[level.clone()] {
+                        let value = node_value(internal, values, update.probabilities);
+                        // SAFETY: node ids checked in `new` (`check_ranges`).
+                        unsafe { *values.get_unchecked_mut(internal.node as usize) = value };
+                        if internal.code == player {
+                            update.apply(internal, values, value);
+                        }
+                    }
+                }
+            }
+            Some(order) => {
+                for internal in self.internal.iter().rev() {
+                    let value = node_value(internal, values, update.probabilities);
+                    values[internal.node as usize] = value;
+                }
+                for internal in &order[me] {
+                    update.apply(internal, values, values[internal.node as usize]);
                 }
             }
         }
@@ -312,6 +318,7 @@ impl<'t> CfrSolver<'t> {
 
     /// Recomputes `player`'s current strategy from the regrets (regret matching).
     fn regret_match(&mut self, player: usize) {
+        self.stale[player] = true;
         let first_slots = self.tree.infoset_first_slots();
         let predictive = self.variant == CfrVariant::PredictivePlus;
         for infoset in self.tree.infosets_of(player) {
@@ -350,7 +357,7 @@ impl Solver for CfrSolver<'_> {
         let weight = self.averaging_weight();
         let players = self.tree.num_players();
         if self.simultaneous {
-            self.forward();
+            self.refresh_reach();
             for player in 0..players {
                 self.backward(player as u8, weight);
             }
@@ -360,7 +367,7 @@ impl Solver for CfrSolver<'_> {
             }
         } else {
             for player in 0..players {
-                self.forward();
+                self.refresh_reach();
                 self.backward(player as u8, weight);
                 self.post_process(player);
                 self.regret_match(player);
@@ -378,5 +385,156 @@ impl Solver for CfrSolver<'_> {
 
     fn current_policy(&self) -> Policy {
         Policy::from_probabilities(self.probabilities[..self.tree.num_slots()].to_vec())
+    }
+}
+
+/// Value of an internal node from its children's, summed in action order as OpenSpiel does.
+#[inline(always)]
+fn node_value(internal: &Internal, values: &[f64], probabilities: &[f64]) -> f64 {
+    let first = internal.first_child as usize;
+    let count = internal.count as usize;
+    let offset = internal.probability_offset as usize;
+    // SAFETY: ranges checked against these arrays' lengths in `CfrSolver::new` (`check_ranges`).
+    let (child_values, action_probabilities) = unsafe {
+        (
+            values.get_unchecked(first..first + count),
+            probabilities.get_unchecked(offset..offset + count),
+        )
+    };
+    let mut value = 0.0;
+    for (child_value, probability) in child_values.iter().zip(action_probabilities) {
+        value += probability * child_value;
+    }
+    value
+}
+
+/// What the regret and average update at the traverser's nodes reads and writes.
+struct Update<'a, const S: usize> {
+    me: usize,
+    weight: f64,
+    weight_last: bool,
+    probabilities: &'a [f64],
+    reach: [&'a [f64]; S],
+    regret: &'a mut [f64],
+    average: &'a mut [f64],
+}
+
+impl<const S: usize> Update<'_, S> {
+    #[inline(always)]
+    fn apply(&mut self, internal: &Internal, values: &[f64], value: f64) {
+        let node = internal.node as usize;
+        let first = internal.first_child as usize;
+        let count = internal.count as usize;
+        let offset = internal.probability_offset as usize;
+        // SAFETY: node, child and slot ranges checked in `CfrSolver::new` (`check_ranges`); the reach
+        // components and values have one entry per node, regrets and averages one per slot, and a
+        // decision node's probability range is its information set's slot range.
+        unsafe {
+            let mut others = 1.0;
+            for (component, reach) in self.reach.iter().enumerate() {
+                if component != self.me {
+                    others *= *reach.get_unchecked(node);
+                }
+            }
+            let own = *self.reach.get_unchecked(self.me).get_unchecked(node);
+            let child_values = values.get_unchecked(first..first + count);
+            let regrets = self.regret.get_unchecked_mut(offset..offset + count);
+            for (regret, child_value) in regrets.iter_mut().zip(child_values) {
+                *regret += others * (child_value - value);
+            }
+            let action_probabilities = self.probabilities.get_unchecked(offset..offset + count);
+            let averages = self.average.get_unchecked_mut(offset..offset + count);
+            if self.weight_last {
+                for (sum, &probability) in averages.iter_mut().zip(action_probabilities) {
+                    *sum += own * probability * self.weight;
+                }
+            } else {
+                let weighted_own = self.weight * own;
+                for (sum, &probability) in averages.iter_mut().zip(action_probabilities) {
+                    *sum += weighted_own * probability;
+                }
+            }
+        }
+    }
+}
+
+/// Each player's decision nodes in depth-first (OpenSpiel recursion) order.
+fn depth_first_order(internal: &[Internal], players: usize) -> Vec<Vec<Internal>> {
+    let mut by_node = vec![u32::MAX; internal.last().map_or(0, |last| last.node as usize + 1)];
+    for (index, entry) in internal.iter().enumerate() {
+        by_node[entry.node as usize] = index as u32;
+    }
+    let mut order = vec![Vec::new(); players];
+    let mut stack = vec![0u32];
+    while let Some(node) = stack.pop() {
+        let index = by_node.get(node as usize).copied().unwrap_or(u32::MAX);
+        if index == u32::MAX {
+            continue;
+        }
+        let entry = internal[index as usize];
+        if entry.code != ponder_games::CHANCE_CODE {
+            order[entry.code as usize].push(entry);
+        }
+        for child in (entry.first_child..entry.first_child + entry.count as u32).rev() {
+            stack.push(child);
+        }
+    }
+    order
+}
+
+/// Checks every range the hot loops index without bounds checks; a failure is a compiler bug.
+fn check_ranges(
+    internal: &[Internal],
+    num_nodes: usize,
+    num_slots: usize,
+    num_probabilities: usize,
+) {
+    for entry in internal {
+        if entry.code != ponder_games::CHANCE_CODE {
+            assert!(
+                entry.probability_offset as usize + entry.count as usize <= num_slots,
+                "slot range out of range"
+            );
+        }
+        assert!((entry.node as usize) < num_nodes, "node id out of range");
+        assert!(
+            entry.first_child as usize + entry.count as usize <= num_nodes,
+            "child range out of range"
+        );
+        assert!(
+            entry.probability_offset as usize + entry.count as usize <= num_probabilities,
+            "probability range out of range"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The depth-first fallback (for information sets spanning several depths) must give exactly the
+    /// iterates of the level-by-level pass on games where both apply.
+    #[test]
+    fn depth_first_fallback_matches_the_level_pass() {
+        for game in ["leduc_poker", "kuhn_poker(players=3)"] {
+            let tree = ponder_games::parse_game(game).unwrap().compile().unwrap();
+            for variant in [
+                CfrVariant::Vanilla,
+                CfrVariant::Plus,
+                CfrVariant::PredictivePlus,
+            ] {
+                let mut levels = CfrSolver::new(&tree, variant, false);
+                let mut fallback = CfrSolver::new(&tree, variant, false);
+                assert!(fallback.update_order.is_none());
+                fallback.update_order =
+                    Some(depth_first_order(&fallback.internal, tree.num_players()));
+                for _ in 0..50 {
+                    levels.iterate();
+                    fallback.iterate();
+                }
+                assert_eq!(levels.regret, fallback.regret, "{game} {variant:?}");
+                assert_eq!(levels.average, fallback.average, "{game} {variant:?}");
+            }
+        }
     }
 }
