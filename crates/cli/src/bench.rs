@@ -6,6 +6,8 @@ use clap::Subcommand;
 /// Benchmark areas.
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// CFR+ and ES-MCCFR on Leduc and liar's dice, side by side with OpenSpiel's C++ solvers.
+    Game(crate::game::BenchArgs),
     /// Hold'em engine: random-action hands per second, side by side with PokerKit.
     Holdem(crate::holdem::BenchArgs),
     /// Range-vs-range postflop solver on shared/bench/postflop-spots.json.
@@ -15,6 +17,7 @@ pub enum BenchCommand {
 /// Runs the chosen benchmark.
 pub fn run(command: BenchCommand) -> anyhow::Result<()> {
     match command {
+        BenchCommand::Game(args) => crate::game::run_bench(args),
         BenchCommand::Holdem(args) => crate::holdem::run_bench(args),
         BenchCommand::Postflop(args) => crate::postflop::run_bench(args),
     }

@@ -338,3 +338,148 @@ fn eval(args: EvalArgs) -> anyhow::Result<()> {
     print_values(&evaluation);
     Ok(())
 }
+
+/// Arguments of `ponder bench game`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ponder bench game\n  ponder bench game --seconds 5 --json\n  ponder bench game --no-openspiel"
+)]
+pub struct BenchArgs {
+    /// Seconds of solving per case and per implementation.
+    #[arg(long, default_value_t = 3.0)]
+    seconds: f64,
+    /// Python with OpenSpiel 2.0.2 (default: $PONDER_PYTHON, else .venv-oracles/bin/python).
+    #[arg(long)]
+    python: Option<std::path::PathBuf>,
+    /// Time ponder only.
+    #[arg(long)]
+    no_openspiel: bool,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The benchmark cases: (name, game, algorithm, target ratio over OpenSpiel).
+const BENCH_CASES: [(&str, &str, &str, f64); 3] = [
+    ("cfr+ leduc", "leduc_poker", "cfr+", 100.0),
+    ("cfr+ liars_dice", "liars_dice", "cfr+", 100.0),
+    ("es-mccfr leduc", "leduc_poker", "es-mccfr", 10.0),
+];
+
+const OPENSPIEL_BENCH: &str = include_str!("../../../tools/bench_openspiel.py");
+
+fn oracle_python(explicit: Option<std::path::PathBuf>) -> Option<std::path::PathBuf> {
+    explicit
+        .or_else(|| std::env::var_os("PONDER_PYTHON").map(Into::into))
+        .or_else(|| {
+            let local = std::path::PathBuf::from(".venv-oracles/bin/python");
+            local.exists().then_some(local)
+        })
+        .or_else(|| {
+            let built = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../.venv-oracles/bin/python");
+            built.exists().then_some(built)
+        })
+}
+
+/// Iterations per second of OpenSpiel's C++ solver on one case, through `tools/bench_openspiel.py`.
+fn openspiel_rate(python: &std::path::Path, case: &str, seconds: f64) -> anyhow::Result<f64> {
+    let output = std::process::Command::new(python)
+        .arg("-c")
+        .arg(OPENSPIEL_BENCH)
+        .arg(seconds.to_string())
+        .arg(case)
+        .output()
+        .with_context(|| format!("cannot run {}", python.display()))?;
+    if !output.status.success() {
+        bail!(
+            "OpenSpiel benchmark failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        );
+    }
+    let report: Value = serde_json::from_slice(&output.stdout)?;
+    report["cases"][0]["iterations_per_second"]
+        .as_f64()
+        .context("OpenSpiel benchmark printed no rate")
+}
+
+/// Runs `ponder bench game`: ponder and OpenSpiel side by side on the same machine in one run.
+pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
+    if !(args.seconds > 0.0 && args.seconds.is_finite()) {
+        bail!("--seconds must be a positive number");
+    }
+    let python = if args.no_openspiel {
+        None
+    } else {
+        let python = oracle_python(args.python.clone());
+        if python.is_none() {
+            eprintln!("OpenSpiel not found (run tools/setup-oracles.sh or pass --python): timing ponder only");
+        }
+        python
+    };
+    let mut rows = Vec::new();
+    for (name, game, algorithm, target) in BENCH_CASES {
+        let tree = compile(game)?;
+        let algorithm: Algorithm = algorithm.parse()?;
+        let mut solver = new_solver(&tree, algorithm, &SolverOptions::default());
+        // One warm-up iteration touches every array once.
+        solver.iterate();
+        let batch = if matches!(algorithm, Algorithm::ExternalSamplingMccfr) {
+            1000
+        } else {
+            1
+        };
+        let started = Instant::now();
+        let mut iterations = 0u64;
+        while started.elapsed().as_secs_f64() < args.seconds || iterations < 2 {
+            for _ in 0..batch {
+                solver.iterate();
+            }
+            iterations += batch;
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        let ponder_rate = iterations as f64 / seconds;
+        let openspiel = match &python {
+            Some(python) => Some(openspiel_rate(python, name, args.seconds)?),
+            None => None,
+        };
+        rows.push(json!({
+            "case": name,
+            "game": tree.game(),
+            "algorithm": algorithm.name(),
+            "ponder_iterations": iterations,
+            "ponder_seconds": seconds,
+            "ponder_iterations_per_second": ponder_rate,
+            "openspiel_iterations_per_second": openspiel,
+            "ratio": openspiel.map(|rate| ponder_rate / rate),
+            "target_ratio": target,
+        }));
+    }
+    if args.json {
+        println!(
+            "{}",
+            json!({"openspiel": "2.0.2 (C++ solvers via pyspiel)", "cases": rows})
+        );
+        return Ok(());
+    }
+    println!(
+        "{:<16} {:>14} {:>14} {:>9} {:>7}",
+        "case", "ponder it/s", "OpenSpiel it/s", "ratio", "target"
+    );
+    for row in &rows {
+        let openspiel = row["openspiel_iterations_per_second"].as_f64();
+        let ratio = row["ratio"].as_f64();
+        println!(
+            "{:<16} {:>14.1} {:>14} {:>9} {:>6}x",
+            row["case"].as_str().unwrap_or(""),
+            row["ponder_iterations_per_second"].as_f64().unwrap_or(0.0),
+            openspiel.map_or("-".to_string(), |rate| format!("{rate:.1}")),
+            ratio.map_or("-".to_string(), |ratio| format!("{ratio:.1}x")),
+            row["target_ratio"].as_f64().unwrap_or(0.0),
+        );
+    }
+    Ok(())
+}
