@@ -22,7 +22,7 @@ pub enum Betting {
     /// No-limit: any raise from the minimum up to all-in.
     NoLimit,
     /// Fixed-limit: bets and raises of `small_bet` preflop and on the flop, `big_bet` on the turn and
-    /// river, at most `max_raises` bets or raises per street.
+    /// river, at most `max_raises` bets plus raises per street (preflop the big blind is the first bet).
     FixedLimit {
         /// Bet size preflop and on the flop.
         small_bet: Chips,
@@ -397,6 +397,10 @@ impl HandState {
             }
         }
         state.current_bet = state.bet.iter().copied().max().unwrap_or(0);
+        if state.limit_size().is_some() {
+            // In fixed-limit the big blind is the first bet of the preflop cap ("a bet and three raises").
+            state.raises = 1;
+        }
         state.start_round((last_poster + 1) % seats);
         Ok(state)
     }

@@ -162,17 +162,24 @@ fn fixed_limit_caps_the_raises() {
         Betting::FixedLimit {
             small_bet: 2,
             big_bet: 4,
-            max_raises: 3,
+            max_raises: 4,
         },
     );
     let mut hand = HandState::new(&config, deal(&["AsKs", "2c7d"], "3h4h5h9cTd")).unwrap();
     assert_eq!(hand.legal().unwrap().raise, Some((4, 4)));
     play(&mut hand, &[R(4), R(6), R(8)]);
-    assert_eq!(hand.legal().unwrap().raise, None, "three raises is the cap");
+    assert_eq!(
+        hand.legal().unwrap().raise,
+        None,
+        "the blind and three raises is the cap"
+    );
     play(&mut hand, &[C]);
     assert_eq!(hand.street(), Street::Flop);
     assert_eq!(hand.legal().unwrap().raise, Some((2, 2)));
-    play(&mut hand, &[C, C]);
+    // After the flop: a bet and three raises.
+    play(&mut hand, &[R(2), R(4), R(6), R(8)]);
+    assert_eq!(hand.legal().unwrap().raise, None);
+    play(&mut hand, &[C]);
     assert_eq!(
         hand.legal().unwrap().raise,
         Some((4, 4)),
