@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod acpc;
 mod bench;
 mod game;
 mod holdem;
@@ -26,6 +27,9 @@ struct Cli {
 /// Top-level subcommands; each lives in its own module so that features do not collide.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Play hold'em over the ACPC protocol: a dealer that referees, a client that plays a bot.
+    #[command(subcommand)]
+    Acpc(acpc::AcpcCommand),
     /// Side-by-side benchmarks against the anchors (OpenSpiel, pokers, ...).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -41,6 +45,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: anyhow::Result<()> = match cli.command {
+        Command::Acpc(command) => acpc::run(command),
         Command::Bench(command) => bench::run(command),
         Command::Game(command) => game::run(command),
         Command::Solve(args) => postflop::run_solve(args),

@@ -1,0 +1,231 @@
+//! `ponder acpc dealer|client`: play hold'em over the ACPC protocol 2.0.0.
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand};
+use ponder_acpc::{connect, run_client, run_match, GameDef, MatchOptions};
+use ponder_bots::{make_bot, BOT_NAMES};
+
+/// ACPC subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AcpcCommand {
+    /// Deal a match: listen on loopback ports, one per player, and referee the hands.
+    Dealer(DealerArgs),
+    /// Connect to a dealer and play with a built-in bot.
+    Client(ClientArgs),
+}
+
+/// Options of `ponder acpc dealer`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    ponder acpc dealer --hands 1000 --players alice,bob          # waits for two clients\n  \
+    ponder acpc client 127.0.0.1 PORT --bot call                 # in another terminal, per port\n  \
+    ponder acpc dealer --hands 100000 --bots random,call --log m.log   # local clients, timed")]
+pub struct DealerArgs {
+    /// Game definition file (default: heads-up no-limit, 20,000 stacks, blinds 50/100).
+    game: Option<PathBuf>,
+    /// Hands to deal.
+    #[arg(long, default_value_t = 1000)]
+    hands: u64,
+    /// Seed of the cards: the same seed deals the same cards.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Player names, comma-separated, in port order.
+    #[arg(long, value_delimiter = ',')]
+    players: Vec<String>,
+    /// Ports to listen on, comma-separated (0 = any free port).
+    #[arg(long, value_delimiter = ',')]
+    ports: Vec<u16>,
+    /// Start built-in clients with these bots instead of waiting for outside ones.
+    #[arg(long, value_delimiter = ',')]
+    bots: Vec<String>,
+    /// Deal every card set once per seat rotation.
+    #[arg(long)]
+    duplicate: bool,
+    /// Longest a player may take for one action, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    time_limit_ms: u64,
+    /// Write the ACPC log (one STATE line per hand) to this file.
+    #[arg(long)]
+    log: Option<PathBuf>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Options of `ponder acpc client`.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  ponder acpc client 127.0.0.1 18791 --bot random")]
+pub struct ClientArgs {
+    /// Dealer host.
+    host: String,
+    /// Dealer port for this player.
+    port: u16,
+    /// Built-in bot to play with.
+    #[arg(long, default_value = "call")]
+    bot: String,
+    /// Game definition file (default: heads-up no-limit).
+    #[arg(long)]
+    game: Option<PathBuf>,
+    /// Seed for bots that use randomness.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+}
+
+/// Runs an ACPC subcommand.
+pub fn run(command: AcpcCommand) -> anyhow::Result<()> {
+    match command {
+        AcpcCommand::Dealer(args) => dealer(args),
+        AcpcCommand::Client(args) => client(args),
+    }
+}
+
+fn load_game(path: Option<&PathBuf>) -> anyhow::Result<GameDef> {
+    let Some(path) = path else {
+        return Ok(GameDef::heads_up_no_limit());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading game definition {}", path.display()))?;
+    let def = GameDef::parse(&text).with_context(|| format!("in {}", path.display()))?;
+    def.table()
+        .with_context(|| format!("in {}", path.display()))?;
+    Ok(def)
+}
+
+fn dealer(args: DealerArgs) -> anyhow::Result<()> {
+    let def = load_game(args.game.as_ref())?;
+    let n = def.num_players;
+    if args.hands == 0 {
+        bail!("--hands must be at least 1");
+    }
+    for (flag, count) in [
+        ("--players", args.players.len()),
+        ("--ports", args.ports.len()),
+        ("--bots", args.bots.len()),
+    ] {
+        if count != 0 && count != n {
+            bail!("{flag} lists {count} entries; the game has {n} players");
+        }
+    }
+    for name in &args.bots {
+        make_bot(name, 0)
+            .with_context(|| format!("in --bots (known: {})", BOT_NAMES.join(", ")))?;
+    }
+    let names: Vec<String> = if !args.players.is_empty() {
+        args.players.clone()
+    } else if !args.bots.is_empty() {
+        args.bots.clone()
+    } else {
+        (1..=n).map(|i| format!("p{i}")).collect()
+    };
+    let listeners = (0..n)
+        .map(|i| {
+            let port = args.ports.get(i).copied().unwrap_or(0);
+            TcpListener::bind(("127.0.0.1", port)).with_context(|| format!("binding port {port}"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let ports: Vec<u16> = listeners
+        .iter()
+        .map(|l| l.local_addr().map(|a| a.port()))
+        .collect::<Result<_, _>>()?;
+    let mut clients = Vec::new();
+    if args.bots.is_empty() {
+        let list: Vec<String> = ports.iter().map(|p| p.to_string()).collect();
+        // The reference dealer prints the ports on one line so scripts can start the players.
+        println!("{}", list.join(" "));
+        std::io::stdout().flush()?;
+    } else {
+        for (i, name) in args.bots.iter().enumerate() {
+            let address = format!("127.0.0.1:{}", ports[i]);
+            let def = def.clone();
+            let mut bot = make_bot(name, args.seed.wrapping_add(i as u64 + 1))?;
+            clients.push(std::thread::spawn(move || -> anyhow::Result<u64> {
+                let stream = connect(&address, Duration::from_secs(10))?;
+                Ok(run_client(&def, stream, bot.as_mut())?)
+            }));
+        }
+    }
+    let streams = listeners
+        .iter()
+        .map(|l| l.accept().map(|(stream, _)| stream))
+        .collect::<Result<Vec<_>, _>>()
+        .context("waiting for players")?;
+    let options = MatchOptions {
+        hands: args.hands,
+        seed: args.seed,
+        duplicate: args.duplicate,
+        time_limit: Duration::from_millis(args.time_limit_ms.max(1)),
+        names: names.clone(),
+    };
+    let mut log: Box<dyn Write> = match &args.log {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(std::io::sink()),
+    };
+    let start = Instant::now();
+    let outcome = run_match(&def, streams, &options, log.as_mut())?;
+    let seconds = start.elapsed().as_secs_f64();
+    for client in clients {
+        client
+            .join()
+            .map_err(|_| anyhow::anyhow!("a local client panicked"))??;
+    }
+    let big_blind = def.table()?.big_blind as f64;
+    let hands = outcome.hands.max(1) as f64;
+    if args.json {
+        let players: Vec<serde_json::Value> = names
+            .iter()
+            .zip(&outcome.totals)
+            .map(|(name, &total)| {
+                serde_json::json!({
+                    "name": name,
+                    "chips": total,
+                    "bb_per_100": total as f64 / big_blind / hands * 100.0,
+                })
+            })
+            .collect();
+        let report = serde_json::json!({
+            "hands": outcome.hands,
+            "seconds": seconds,
+            "hands_per_second": outcome.hands as f64 / seconds,
+            "invalid_actions": outcome.invalid_actions,
+            "forfeited": outcome.forfeited.map(|i| names[i].clone()),
+            "players": players,
+        });
+        println!("{report:#}");
+    } else {
+        println!(
+            "{} hands in {seconds:.1} s ({:.0} hands/s); {} invalid actions played as calls",
+            outcome.hands,
+            outcome.hands as f64 / seconds,
+            outcome.invalid_actions
+        );
+        if let Some(i) = outcome.forfeited {
+            println!("{} left or timed out and forfeits the match", names[i]);
+        }
+        for (name, total) in names.iter().zip(&outcome.totals) {
+            println!(
+                "  {name:<12} {total:>+12} chips  {:>+9.1} bb/100",
+                *total as f64 / big_blind / hands * 100.0
+            );
+        }
+    }
+    Ok(())
+}
+
+fn client(args: ClientArgs) -> anyhow::Result<()> {
+    let def = load_game(args.game.as_ref())?;
+    let mut bot = make_bot(&args.bot, args.seed)
+        .with_context(|| format!("known bots: {}", BOT_NAMES.join(", ")))?;
+    let address = format!("{}:{}", args.host, args.port);
+    let stream = connect(&address, Duration::from_secs(10))
+        .with_context(|| format!("connecting to {address}"))?;
+    let hands = run_client(&def, stream, bot.as_mut())?;
+    eprintln!("played {hands} hands");
+    Ok(())
+}
