@@ -1,0 +1,172 @@
+//! Full enumerations against `../shared/reference/cards.json` and a cross-check of the evaluator's
+//! ordering against the independent `pokers` crate.
+
+use std::collections::BTreeSet;
+
+use ponder_cards::{Card, Category, Hand, HandRank, DISTINCT_RANKS};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde_json::Value;
+
+fn reference() -> Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/reference/cards.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).expect("cards.json")).expect("json")
+}
+
+/// Counts per category and a bitmap of ranks seen, for all hands of `size` cards whose lowest
+/// card is `first` (so the work splits over rayon by first card).
+fn census_from(first: u8, size: usize) -> ([u64; 9], Vec<bool>) {
+    let mut counts = [0u64; 9];
+    let mut seen = vec![false; DISTINCT_RANKS];
+    fn rec(hand: Hand, next: u8, left: usize, counts: &mut [u64; 9], seen: &mut [bool]) {
+        if left == 0 {
+            let rank = hand.rank();
+            counts[rank.category() as usize] += 1;
+            seen[rank.value() as usize] = true;
+            return;
+        }
+        for c in next..=(52 - left as u8) {
+            rec(
+                hand.add(Card::from_index(c).unwrap()),
+                c + 1,
+                left - 1,
+                counts,
+                seen,
+            );
+        }
+    }
+    let hand = Hand::new().add(Card::from_index(first).unwrap());
+    rec(hand, first + 1, size - 1, &mut counts, &mut seen);
+    (counts, seen)
+}
+
+fn census(size: usize) -> ([u64; 9], usize) {
+    let (counts, seen) = (0..=(52 - size as u8))
+        .into_par_iter()
+        .map(|first| census_from(first, size))
+        .reduce(
+            || ([0u64; 9], vec![false; DISTINCT_RANKS]),
+            |(mut a, mut sa), (b, sb)| {
+                for i in 0..9 {
+                    a[i] += b[i];
+                }
+                for (x, y) in sa.iter_mut().zip(sb) {
+                    *x |= y;
+                }
+                (a, sa)
+            },
+        );
+    (counts, seen.iter().filter(|&&s| s).count())
+}
+
+fn check(size: usize, key: &str) {
+    let reference = &reference()[key];
+    let (counts, distinct) = census(size);
+    for category in Category::ALL {
+        assert_eq!(
+            counts[category as usize],
+            reference["by_category"][category.name()].as_u64().unwrap(),
+            "{key} {category}"
+        );
+    }
+    assert_eq!(
+        counts.iter().sum::<u64>(),
+        reference["total"].as_u64().unwrap()
+    );
+    assert_eq!(
+        distinct as u64,
+        reference["distinct_ranks"].as_u64().unwrap()
+    );
+}
+
+#[test]
+fn five_card_census_matches_reference() {
+    check(5, "five_card_hands");
+}
+
+#[test]
+fn seven_card_census_matches_reference() {
+    check(7, "seven_card_hands");
+}
+
+#[test]
+fn six_card_census_matches_known_counts() {
+    // cards.json has no 6-card section; these are the standard counts of the best five of six
+    // (20,358,520 hands, 6,075 distinct ranks).
+    let (counts, distinct) = census(6);
+    assert_eq!(
+        counts,
+        [6_612_900, 9_730_740, 2_532_816, 732_160, 361_620, 205_792, 165_984, 14_664, 1_844]
+    );
+    assert_eq!(counts.iter().sum::<u64>(), 20_358_520);
+    assert_eq!(distinct, 6_075);
+}
+
+fn pokers_value(cards: &[u8]) -> u16 {
+    let mut hand = pokers::Hand::default();
+    for &c in cards {
+        hand += pokers::CARDS[c as usize];
+    }
+    hand.evaluate()
+}
+
+fn ours(cards: &[u8]) -> HandRank {
+    ponder_cards::evaluate(
+        &cards
+            .iter()
+            .map(|&c| Card::from_index(c).unwrap())
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn random_hand(rng: &mut ChaCha8Rng, size: usize) -> Vec<u8> {
+    let mut used = 0u64;
+    let mut cards = Vec::with_capacity(size);
+    while cards.len() < size {
+        let c = rng.gen_range(0..52u8);
+        if used & (1 << c) == 0 {
+            used |= 1 << c;
+            cards.push(c);
+        }
+    }
+    cards
+}
+
+#[test]
+fn ordering_agrees_with_pokers_on_a_million_random_pairs() {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    for i in 0..1_000_000 {
+        let size = [5, 6, 7][i % 3];
+        let a = random_hand(&mut rng, size);
+        let b = random_hand(&mut rng, 7);
+        let ours = ours(&a).cmp(&ours(&b));
+        let theirs = pokers_value(&a).cmp(&pokers_value(&b));
+        assert_eq!(ours, theirs, "{a:?} vs {b:?}");
+    }
+}
+
+#[test]
+fn pokers_agrees_on_every_five_card_rank_class() {
+    // Map every 5-card hand's rank to pokers' value: the map must be strictly increasing, i.e. the
+    // two evaluators induce the same total order on all 2,598,960 hands.
+    let mut pairs = BTreeSet::new();
+    for a in 0..52u8 {
+        for b in a + 1..52 {
+            for c in b + 1..52 {
+                for d in c + 1..52 {
+                    for e in d + 1..52 {
+                        let cards = [a, b, c, d, e];
+                        pairs.insert((ours(&cards).value(), pokers_value(&cards)));
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(pairs.len(), DISTINCT_RANKS);
+    let theirs: Vec<u16> = pairs.iter().map(|p| p.1).collect();
+    assert!(theirs.windows(2).all(|w| w[0] < w[1]));
+}
