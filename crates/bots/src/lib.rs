@@ -1,5 +1,10 @@
 //! `ponder-bots`: hold'em players behind one trait ([`Bot`]), fed only what their seat may see
-//! ([`Observation`]), so the same bot plays in local matches and over the ACPC protocol.
+//! ([`Observation`]), so the same bot plays in local matches ([`matches`]) and over the ACPC protocol.
+
+mod equity;
+pub mod matches;
+
+pub use equity::EquityBot;
 
 use ponder_cards::Card;
 use ponder_holdem::{Action, Chips, HandState, Legal, Street};
@@ -132,7 +137,7 @@ impl Bot for RandomBot {
 pub struct UnknownBot(pub String);
 
 /// Names [`make_bot`] accepts.
-pub const BOT_NAMES: &[&str] = &["random", "call", "raise"];
+pub const BOT_NAMES: &[&str] = &["random", "call", "raise", "equity"];
 
 /// Builds a bot by name; `seed` feeds bots that use randomness.
 pub fn make_bot(name: &str, seed: u64) -> Result<Box<dyn Bot>, UnknownBot> {
@@ -140,6 +145,7 @@ pub fn make_bot(name: &str, seed: u64) -> Result<Box<dyn Bot>, UnknownBot> {
         "random" => Ok(Box::new(RandomBot::new(seed))),
         "call" => Ok(Box::new(CallBot)),
         "raise" => Ok(Box::new(RaiseBot)),
+        "equity" => Ok(Box::new(EquityBot::new(seed, 200, 0.6))),
         other => Err(UnknownBot(other.to_string())),
     }
 }

@@ -9,6 +9,7 @@ mod acpc;
 mod bench;
 mod game;
 mod holdem;
+mod matches;
 mod postflop;
 
 /// Command-line interface of ponder.
@@ -36,6 +37,8 @@ enum Command {
     /// Small benchmark games: tree info, CFR-family solving with exact NashConv, policy evaluation.
     #[command(subcommand)]
     Game(game::GameCommand),
+    /// Bots play each other locally: win rates in bb/100 with 95% confidence intervals.
+    Match(matches::MatchArgs),
     /// Solve a postflop spot range against range (default: the built-in turn spot).
     Solve(postflop::SolveArgs),
     /// Browse a solve file: strategy, EV and equity at a node.
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Command::Acpc(command) => acpc::run(command),
         Command::Bench(command) => bench::run(command),
         Command::Game(command) => game::run(command),
+        Command::Match(args) => matches::run(args),
         Command::Solve(args) => postflop::run_solve(args),
         Command::Show(args) => postflop::run_show(args),
     };

@@ -1,0 +1,106 @@
+//! `ponder match`: bots play each other locally; win rates with 95% confidence intervals.
+
+use anyhow::{bail, Context};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use ponder_bots::matches::{play_match, MatchSettings, BIG_BLIND};
+use ponder_bots::{make_bot, Bot, BOT_NAMES};
+
+/// Options of `ponder match`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Bots: random, call, raise (always the maximum), equity (Monte Carlo equity \
+    thresholds).\n\nExample:\n  ponder match equity random --hands 100000 --duplicate"
+)]
+pub struct MatchArgs {
+    /// Two to nine bots, by name; the same bot may appear more than once.
+    #[arg(required = true, num_args = 2..=9)]
+    bots: Vec<String>,
+    /// Hands to play.
+    #[arg(long, default_value_t = 10_000)]
+    hands: u64,
+    /// Deal every card set once per seat rotation, cancelling the luck of the cards.
+    #[arg(long)]
+    duplicate: bool,
+    /// Seed of the cards and of random bots.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Starting stack in big blinds, restored every hand.
+    #[arg(long, default_value_t = 100)]
+    stack: u64,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs a local match and prints each bot's win rate.
+pub fn run(args: MatchArgs) -> anyhow::Result<()> {
+    if args.hands == 0 || args.stack == 0 {
+        bail!("--hands and --stack must be positive");
+    }
+    let mut bots = args
+        .bots
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            make_bot(name, args.seed.wrapping_add(i as u64 + 1))
+                .with_context(|| format!("known bots: {}", BOT_NAMES.join(", ")))
+        })
+        .collect::<anyhow::Result<Vec<Box<dyn Bot>>>>()?;
+    let settings = MatchSettings {
+        hands: args.hands,
+        duplicate: args.duplicate,
+        seed: args.seed,
+        stack_bb: args.stack,
+    };
+    let bar = ProgressBar::new(args.hands).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} hands  {per_sec}  eta {eta}")
+            .expect("static template"),
+    );
+    let start = std::time::Instant::now();
+    let report = play_match(&mut bots, &settings, |done| bar.set_position(done));
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    if args.json {
+        let bots: Vec<serde_json::Value> = report
+            .bots
+            .iter()
+            .map(|b| {
+                serde_json::json!({
+                    "name": b.name,
+                    "chips": b.chips,
+                    "bb_per_100": b.bb_per_100,
+                    "ci95": b.ci95,
+                    "mbb_per_hand": b.bb_per_100 * 10.0,
+                })
+            })
+            .collect();
+        let json = serde_json::json!({
+            "hands": report.hands,
+            "duplicate": args.duplicate,
+            "big_blind": BIG_BLIND,
+            "seconds": seconds,
+            "bots": bots,
+        });
+        println!("{json:#}");
+        return Ok(());
+    }
+    println!(
+        "{} hands{} in {seconds:.1} s; stacks {} bb, blinds 1/{BIG_BLIND}",
+        report.hands,
+        if args.duplicate { " (duplicate)" } else { "" },
+        args.stack
+    );
+    println!("  bot          bb/100     95% CI        mbb/hand        chips");
+    for b in &report.bots {
+        println!(
+            "  {:<10} {:>+8.1}  ± {:<8.1}  {:>+10.0}  {:>+11}",
+            b.name,
+            b.bb_per_100,
+            b.ci95,
+            b.bb_per_100 * 10.0,
+            b.chips
+        );
+    }
+    Ok(())
+}
