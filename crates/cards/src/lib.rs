@@ -7,6 +7,7 @@
 pub mod card;
 pub mod eval;
 pub mod hand_index;
+pub mod iso;
 pub mod range;
 // Shared with build.rs, which uses every field; the library itself only reads it from tests.
 #[allow(dead_code)]
@@ -17,4 +18,5 @@ pub use card::{
 };
 pub use eval::{evaluate, Category, Hand, HandRank, DISTINCT_RANKS, TABLE_BYTES};
 pub use hand_index::{HandClass, HandIndex, HAND_COUNT};
+pub use iso::SuitIndexer;
 pub use range::{Range, RangeErrorKind, RangeParseError};
