@@ -298,12 +298,32 @@ impl fmt::Display for Range {
         for class in mixed {
             let mut hands: Vec<HandIndex> = class.hands().collect();
             hands.reverse();
-            for hand in hands {
-                let weight = self.weight(hand);
-                if weight > 0.0 {
-                    tokens.push(format!("{hand}{}", weight_suffix(weight)));
+            // Either every positive combo on its own, or the class at its most common weight
+            // followed by the exceptions (later items override): whichever text is shorter.
+            let listed: Vec<String> = hands
+                .iter()
+                .filter(|&&h| self.weight(h) > 0.0)
+                .map(|&h| format!("{h}{}", weight_suffix(self.weight(h))))
+                .collect();
+            let mut best = listed;
+            for &base in &hands {
+                let w = self.weight(base);
+                if w <= 0.0 {
+                    continue;
+                }
+                let mut candidate = vec![format!("{class}{}", weight_suffix(w))];
+                candidate.extend(
+                    hands
+                        .iter()
+                        .filter(|&&h| self.weight(h) != w)
+                        .map(|&h| format!("{h}:{}", self.weight(h))),
+                );
+                let length = |t: &[String]| t.iter().map(|s| s.len() + 1).sum::<usize>();
+                if length(&candidate) < length(&best) {
+                    best = candidate;
                 }
             }
+            tokens.extend(best);
         }
         f.write_str(&tokens.join(","))
     }
@@ -690,7 +710,9 @@ mod tests {
             ("A5s-A2s", "A5s-A2s"),
             ("K9s+,T9o:0.25", "K9s+,T9o:0.25"),
             ("AhKh", "AhKh"),
-            ("AKs,AhKh:0.5", "AsKs,AhKh:0.5,AdKd,AcKc"),
+            ("AKs,AhKh:0.5", "AKs,AhKh:0.5"),
+            ("AhKh,AsKs", "AsKs,AhKh"),
+            ("AKs,AhKh:0", "AKs,AhKh:0"),
             ("AKo,AQs", "AQs,AKo"),
         ];
         for (input, expected) in cases {
