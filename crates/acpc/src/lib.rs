@@ -12,7 +12,7 @@ mod net;
 
 pub use gamedef::{BettingType, GameDef, GameDefError, GameDefErrorKind};
 pub use matchstate::{
-    replay, to_acpc, to_engine, AcpcAction, MatchState, MatchStateError, MatchStateErrorKind,
-    ReplayError,
+    log_line_to_record, replay, replay_actions, to_acpc, to_engine, AcpcAction, MatchState,
+    MatchStateError, MatchStateErrorKind, ReplayError,
 };
 pub use net::{connect, run_client, run_match, MatchOptions, MatchOutcome, NetError, VERSION};

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use ponder_cards::{Card, CardSet};
-use ponder_holdem::{Action, ActionError, Chips, Deal, HandState, TableConfig};
+use ponder_holdem::{Action, ActionError, Chips, Deal, HandRecord, HandState, TableConfig};
 use thiserror::Error;
 
 /// One betting action as written in the protocol.
@@ -265,6 +265,14 @@ pub enum ReplayError {
 /// Rebuilds the engine state a match state describes. Cards the position cannot see are replaced by
 /// unused ones, so only the visible cards of the result mean anything.
 pub fn replay(table: &TableConfig, state: &MatchState) -> Result<HandState, ReplayError> {
+    replay_actions(table, state).map(|(hand, _)| hand)
+}
+
+/// Like [`replay`], also returning the engine actions in order.
+pub fn replay_actions(
+    table: &TableConfig,
+    state: &MatchState,
+) -> Result<(HandState, Vec<Action>), ReplayError> {
     let seats = table.stacks.len();
     if state.hole.len() > seats || state.position >= seats {
         return Err(ReplayError::Cards(format!(
@@ -309,6 +317,7 @@ pub fn replay(table: &TableConfig, state: &MatchState) -> Result<HandState, Repl
     };
     let mut hand = HandState::new(table, deal).map_err(|e| ReplayError::Cards(e.to_string()))?;
     let mut index = 0;
+    let mut played = Vec::new();
     for (round, actions) in state.betting.iter().enumerate() {
         for &action in actions {
             let street = hand.street();
@@ -322,10 +331,53 @@ pub fn replay(table: &TableConfig, state: &MatchState) -> Result<HandState, Repl
                 action,
                 source,
             })?;
+            played.push(engine);
             index += 1;
         }
     }
-    Ok(hand)
+    Ok((hand, played))
+}
+
+/// Reads one `STATE:hand:betting:cards:results:players` line of an ACPC log into a hand record
+/// (seats = positions) and the player names, checking the logged results against the engine's.
+pub fn log_line_to_record(
+    table: &TableConfig,
+    line: &str,
+) -> Result<(HandRecord, Vec<String>), ReplayError> {
+    let bad = |what: &str| ReplayError::Cards(format!("{what} in log line `{line}`"));
+    let rest = line
+        .strip_prefix("STATE:")
+        .ok_or_else(|| bad("no `STATE:`"))?;
+    let fields: Vec<&str> = rest.split(':').collect();
+    if fields.len() != 5 {
+        return Err(bad("expected 5 fields after `STATE:`"));
+    }
+    let state = MatchState::parse(&format!(
+        "MATCHSTATE:0:{}:{}:{}",
+        fields[0], fields[1], fields[2]
+    ))
+    .map_err(|e| bad(&e.to_string()))?;
+    let (hand, actions) = replay_actions(table, &state)?;
+    if !hand.is_over() {
+        return Err(bad("the hand is not finished"));
+    }
+    let logged: Vec<i64> = fields[3]
+        .split('|')
+        .map(|v| v.parse::<i64>().map_err(|_| bad("unreadable results")))
+        .collect::<Result<_, _>>()?;
+    if logged[..] != hand.payoffs()[..hand.seats()] {
+        return Err(bad("logged results differ from the engine's"));
+    }
+    let names = fields[4].split('|').map(str::to_string).collect();
+    Ok((
+        HandRecord {
+            config: table.clone(),
+            deal: *hand.deal(),
+            actions,
+            final_stacks: hand.final_stacks().to_vec(),
+        },
+        names,
+    ))
 }
 
 /// The engine action an ACPC action means for the seat to act.

@@ -64,6 +64,26 @@ fn a_match_conserves_chips_and_logs_every_hand() {
 }
 
 #[test]
+fn logs_convert_to_hand_records_and_phh() {
+    let (_, log) = bot_match(["random", "raise"], &options(300, 21));
+    let table = GameDef::heads_up_no_limit().table().unwrap();
+    for line in log.lines() {
+        let (record, names) = ponder_acpc::log_line_to_record(&table, line).unwrap();
+        assert_eq!(names.len(), 2);
+        let phh = ponder_holdem::phh::to_phh(&record).unwrap();
+        let back = ponder_holdem::phh::from_phh(&phh).unwrap();
+        assert_eq!(back.actions, record.actions);
+    }
+    let damaged = log
+        .lines()
+        .next()
+        .unwrap()
+        .replace(":STATE", "")
+        .replacen('|', "|9", 1);
+    assert!(ponder_acpc::log_line_to_record(&table, &damaged).is_err());
+}
+
+#[test]
 fn same_seed_same_cards() {
     let (_, first) = bot_match(["call", "call"], &options(50, 11));
     let (_, second) = bot_match(["call", "call"], &options(50, 11));

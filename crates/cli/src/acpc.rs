@@ -17,6 +17,22 @@ pub enum AcpcCommand {
     Dealer(DealerArgs),
     /// Connect to a dealer and play with a built-in bot.
     Client(ClientArgs),
+    /// Convert an ACPC log (STATE lines) to PHH hand histories, one file per hand.
+    ToPhh(ToPhhArgs),
+}
+
+/// Options of `ponder acpc to-phh`.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  ponder acpc to-phh match.log --out hands/")]
+pub struct ToPhhArgs {
+    /// ACPC log file written by a dealer.
+    log: PathBuf,
+    /// Directory for the `.phh` files (created if missing).
+    #[arg(long)]
+    out: PathBuf,
+    /// Game definition file of the match (default: heads-up no-limit).
+    #[arg(long)]
+    game: Option<PathBuf>,
 }
 
 /// Options of `ponder acpc dealer`.
@@ -81,6 +97,7 @@ pub fn run(command: AcpcCommand) -> anyhow::Result<()> {
     match command {
         AcpcCommand::Dealer(args) => dealer(args),
         AcpcCommand::Client(args) => client(args),
+        AcpcCommand::ToPhh(args) => to_phh(args),
     }
 }
 
@@ -227,5 +244,34 @@ fn client(args: ClientArgs) -> anyhow::Result<()> {
         .with_context(|| format!("connecting to {address}"))?;
     let hands = run_client(&def, stream, bot.as_mut())?;
     eprintln!("played {hands} hands");
+    Ok(())
+}
+
+fn to_phh(args: ToPhhArgs) -> anyhow::Result<()> {
+    let def = load_game(args.game.as_ref())?;
+    let table = def.table()?;
+    let text = std::fs::read_to_string(&args.log)
+        .with_context(|| format!("reading {}", args.log.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    let mut written = 0;
+    for (number, line) in text.lines().enumerate() {
+        if !line.starts_with("STATE:") {
+            continue;
+        }
+        let (record, names) = ponder_acpc::log_line_to_record(&table, line)
+            .with_context(|| format!("{} line {}", args.log.display(), number + 1))?;
+        let mut phh = ponder_holdem::phh::to_phh(&record)?;
+        // PHH players start left of the button; the log's names are by position.
+        let n = names.len();
+        let ordered: Vec<String> = (0..n)
+            .map(|p| format!("\"{}\"", names[(record.config.button + 1 + p) % n]))
+            .collect();
+        phh.push_str(&format!("players = [{}]\n", ordered.join(", ")));
+        let path = args.out.join(format!("hand-{:06}.phh", written));
+        std::fs::write(&path, phh).with_context(|| format!("writing {}", path.display()))?;
+        written += 1;
+    }
+    println!("wrote {written} PHH files to {}", args.out.display());
     Ok(())
 }

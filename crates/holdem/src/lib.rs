@@ -16,6 +16,7 @@
 //! assert_eq!(hand.final_stacks()[..2], [199, 201]);
 //! ```
 
+pub mod phh;
 mod random;
 mod state;
 
