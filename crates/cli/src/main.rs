@@ -46,6 +46,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `ponder ... | head` must end quietly like any Unix tool, not panic on a closed pipe: restore the
+    // default SIGPIPE action that the Rust runtime replaces with "ignore".
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result: anyhow::Result<()> = match cli.command {
         Command::Acpc(command) => acpc::run(command),
