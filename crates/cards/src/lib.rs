@@ -5,6 +5,7 @@
 //! at build time (`build.rs` from `src/tables_gen.rs`) and embedded.
 
 pub mod card;
+pub mod equity;
 pub mod eval;
 pub mod hand_index;
 pub mod iso;
@@ -16,6 +17,7 @@ mod tables_gen;
 pub use card::{
     parse_board, parse_cards, Card, CardErrorKind, CardParseError, CardSet, Rank, Suit, DECK_SIZE,
 };
+pub use equity::{equity, Equity, EquityError, EquityOptions};
 pub use eval::{evaluate, Category, Hand, HandRank, DISTINCT_RANKS, TABLE_BYTES};
 pub use hand_index::{HandClass, HandIndex, HAND_COUNT};
 pub use iso::SuitIndexer;
