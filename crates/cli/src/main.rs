@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod acpc;
 mod bench;
+mod cards;
 mod game;
 mod holdem;
 mod matches;
@@ -34,11 +35,18 @@ enum Command {
     /// Side-by-side benchmarks against the anchors (OpenSpiel, pokers, ...).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Card layer: evaluate hands, census of all hands, suit-isomorphism index, ranges, equity.
+    #[command(subcommand)]
+    Cards(cards::CardsCommand),
+    /// Equity of a hand or range against another, with board and dead cards (= `cards equity`).
+    Equity(cards::EquityArgs),
     /// Small benchmark games: tree info, CFR-family solving with exact NashConv, policy evaluation.
     #[command(subcommand)]
     Game(game::GameCommand),
     /// Bots play each other locally: win rates in bb/100 with 95% confidence intervals.
     Match(matches::MatchArgs),
+    /// Parse a range: combos after board blockers, canonical form, 13x13 grid (= `cards range`).
+    Range(cards::RangeArgs),
     /// Solve a postflop spot range against range (default: the built-in turn spot).
     Solve(postflop::SolveArgs),
     /// Browse a solve file: strategy, EV and equity at a node.
@@ -57,8 +65,11 @@ fn main() -> ExitCode {
     let result: anyhow::Result<()> = match cli.command {
         Command::Acpc(command) => acpc::run(command),
         Command::Bench(command) => bench::run(command),
+        Command::Cards(command) => cards::run(command),
+        Command::Equity(args) => cards::run_equity(args),
         Command::Game(command) => game::run(command),
         Command::Match(args) => matches::run(args),
+        Command::Range(args) => cards::run_range(args),
         Command::Solve(args) => postflop::run_solve(args),
         Command::Show(args) => postflop::run_show(args),
     };

@@ -1,0 +1,432 @@
+//! `ponder cards eval|census|index|range|equity`, plus the top-level shortcuts `ponder range` and
+//! `ponder equity`: the card layer (`ponder-cards`) from the command line.
+
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand};
+use ponder_cards::{
+    equity, parse_board, parse_cards, Card, CardSet, Category, EquityOptions, Hand, Range,
+    SuitIndexer, DISTINCT_RANKS,
+};
+use rayon::prelude::*;
+use serde_json::{json, Value};
+
+/// `ponder cards ...` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CardsCommand {
+    /// Evaluate 5 to 7 cards: category and strength (0 = worst high card, 7461 = royal flush).
+    #[command(
+        after_help = "Examples:\n  ponder cards eval \"AhKh QsJsTs\"\n  ponder cards eval 7c7d7h2s2c Ah 9d --json"
+    )]
+    Eval(EvalArgs),
+    /// Enumerate every 5-, 6- or 7-card hand and count each category.
+    #[command(after_help = "Examples:\n  ponder cards census 7\n  ponder cards census 5 --json")]
+    Census(CensusArgs),
+    /// Suit-isomorphism class of hole cards (+ board), or of a flop alone with --board-only.
+    #[command(
+        after_help = "Examples:\n  ponder cards index AhKh\n  ponder cards index AhKh Td9d6h 2c --json\n  ponder cards index --board-only Td9d6h\n  ponder cards index --unindex 1000 --round 1"
+    )]
+    Index(IndexArgs),
+    /// Parse a range: weighted combos after board blockers, canonical form, 13x13 grid.
+    Range(RangeArgs),
+    /// Equity of one hand or range against another.
+    Equity(EquityArgs),
+}
+
+/// Arguments of `ponder cards eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Cards (5 to 7), in any of the accepted forms: `AhKh QsJsTs`, `Ah,Kh,10s`.
+    #[arg(required = true, num_args = 1..)]
+    cards: Vec<String>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `ponder cards census`.
+#[derive(Debug, Args)]
+pub struct CensusArgs {
+    /// Hand size: 5, 6 or 7.
+    size: usize,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `ponder cards index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Hole cards then board (2, 5, 6 or 7 cards; 3 with --board-only).
+    #[arg(num_args = 0..)]
+    cards: Vec<String>,
+    /// Index a flop on its own (1,755 classes) instead of hole + board.
+    #[arg(long)]
+    board_only: bool,
+    /// Print the representative of this class index instead (needs --round).
+    #[arg(long)]
+    unindex: Option<u64>,
+    /// Round for --unindex: 0 hole, 1 flop, 2 turn, 3 river.
+    #[arg(long, default_value_t = 0)]
+    round: usize,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `ponder range`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ponder range \"66+,A8s+\" --board Td9d6h\n  ponder range \"AA,KK:0.5,AKs,AQo-AJo,A5s-A2s,T9o:0.25\" --json"
+)]
+pub struct RangeArgs {
+    /// Range text, e.g. `AA,KK:0.5,AKs,AQo-AJo,A5s-A2s,66+,K9s+,T9o:0.25,AhKh,QQ-88,ATo+`.
+    range: String,
+    /// Board cards that block combos, e.g. `Td9d6h`.
+    #[arg(long, default_value = "")]
+    board: String,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `ponder equity`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ponder equity AhKh QQ\n  ponder equity AhKh QsQd --board Th9h2c --json\n  ponder equity \"QQ+,AKs\" \"22+,AT+\" --samples 5000000 --seed 7"
+)]
+pub struct EquityArgs {
+    /// Player 1: a hand (`AhKh`) or a range (`QQ+,AKs`).
+    hero: String,
+    /// Player 2: a hand or a range.
+    villain: String,
+    /// Board (0 to 5 cards).
+    #[arg(long, default_value = "")]
+    board: String,
+    /// Dead cards (folded or burned).
+    #[arg(long, default_value = "")]
+    dead: String,
+    /// Monte Carlo samples when exact enumeration would be too long.
+    #[arg(long, default_value_t = 2_000_000)]
+    samples: u64,
+    /// Monte Carlo seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Always sample (for comparison with the exact answer).
+    #[arg(long)]
+    monte_carlo: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `ponder cards ...`.
+pub fn run(command: CardsCommand) -> anyhow::Result<()> {
+    match command {
+        CardsCommand::Eval(args) => run_eval(args),
+        CardsCommand::Census(args) => run_census(args),
+        CardsCommand::Index(args) => run_index(args),
+        CardsCommand::Range(args) => run_range(args),
+        CardsCommand::Equity(args) => run_equity(args),
+    }
+}
+
+fn print_json(value: Value) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(&value)?);
+    Ok(())
+}
+
+fn cards_text(cards: &[Card]) -> String {
+    cards.iter().map(|c| c.to_string()).collect()
+}
+
+fn run_eval(args: EvalArgs) -> anyhow::Result<()> {
+    let text = args.cards.join(" ");
+    let cards = parse_cards(&text).with_context(|| format!("cards {text:?}"))?;
+    if !(5..=7).contains(&cards.len()) {
+        bail!("expected 5 to 7 cards, found {}", cards.len());
+    }
+    let rank = ponder_cards::evaluate(&cards);
+    if args.json {
+        return print_json(json!({
+            "cards": cards_text(&cards),
+            "category": rank.category().name(),
+            "rank": rank.value(),
+            "distinct_ranks": DISTINCT_RANKS,
+        }));
+    }
+    println!(
+        "{}: {} (strength {} of 0..{})",
+        cards_text(&cards),
+        rank.category(),
+        rank.value(),
+        DISTINCT_RANKS - 1
+    );
+    Ok(())
+}
+
+fn census_from(first: u8, size: usize) -> ([u64; 9], Vec<bool>) {
+    fn rec(hand: Hand, next: u8, left: usize, counts: &mut [u64; 9], seen: &mut [bool]) {
+        if left == 0 {
+            let rank = hand.rank();
+            counts[rank.category() as usize] += 1;
+            seen[rank.value() as usize] = true;
+            return;
+        }
+        for c in next..=(52 - left as u8) {
+            let card = Card::from_index(c).expect("below 52");
+            rec(hand.add(card), c + 1, left - 1, counts, seen);
+        }
+    }
+    let mut counts = [0u64; 9];
+    let mut seen = vec![false; DISTINCT_RANKS];
+    let first_card = Card::from_index(first).expect("below 52");
+    rec(
+        Hand::new().add(first_card),
+        first + 1,
+        size - 1,
+        &mut counts,
+        &mut seen,
+    );
+    (counts, seen)
+}
+
+fn run_census(args: CensusArgs) -> anyhow::Result<()> {
+    if !(5..=7).contains(&args.size) {
+        bail!("hand size must be 5, 6 or 7, found {}", args.size);
+    }
+    let start = Instant::now();
+    let (counts, seen) = (0..=(52 - args.size as u8))
+        .into_par_iter()
+        .map(|first| census_from(first, args.size))
+        .reduce(
+            || ([0u64; 9], vec![false; DISTINCT_RANKS]),
+            |(mut a, mut sa), (b, sb)| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                sa.iter_mut().zip(sb).for_each(|(x, y)| *x |= y);
+                (a, sa)
+            },
+        );
+    let seconds = start.elapsed().as_secs_f64();
+    let total: u64 = counts.iter().sum();
+    let distinct = seen.iter().filter(|&&s| s).count();
+    if args.json {
+        let by_category: serde_json::Map<String, Value> = Category::ALL
+            .iter()
+            .rev()
+            .map(|c| (c.name().to_string(), json!(counts[*c as usize])))
+            .collect();
+        return print_json(json!({
+            "cards": args.size,
+            "total": total,
+            "by_category": by_category,
+            "distinct_ranks": distinct,
+            "seconds": seconds,
+            "hands_per_second": total as f64 / seconds,
+            "threads": rayon::current_num_threads(),
+        }));
+    }
+    println!("{}-card hands", args.size);
+    for category in Category::ALL.iter().rev() {
+        println!(
+            "  {:<16} {:>12}",
+            category.label(),
+            counts[*category as usize]
+        );
+    }
+    println!("  {:<16} {:>12}", "total", total);
+    println!("distinct ranks: {distinct}");
+    println!(
+        "{seconds:.3} s, {:.1} M hands/s on {} threads",
+        total as f64 / seconds / 1e6,
+        rayon::current_num_threads()
+    );
+    Ok(())
+}
+
+fn run_index(args: IndexArgs) -> anyhow::Result<()> {
+    let indexer = if args.board_only {
+        SuitIndexer::new(&[3])
+    } else {
+        SuitIndexer::holdem()
+    };
+    let round_names = ["hole", "flop", "turn", "river"];
+    let (round, index, cards) = if let Some(index) = args.unindex {
+        let rounds = indexer.rounds().len();
+        if args.round >= rounds {
+            bail!("--round must be below {rounds}, found {}", args.round);
+        }
+        let size = indexer.size(args.round);
+        let cards = indexer
+            .unindex(args.round, index)
+            .with_context(|| format!("index {index} is out of range 0..{size}"))?;
+        (args.round, index, cards)
+    } else {
+        let text = args.cards.join(" ");
+        let cards = parse_cards(&text).with_context(|| format!("cards {text:?}"))?;
+        let round = (0..indexer.rounds().len())
+            .find(|&r| indexer.cards_through(r) == cards.len())
+            .with_context(|| {
+                let valid: Vec<String> = (0..indexer.rounds().len())
+                    .map(|r| indexer.cards_through(r).to_string())
+                    .collect();
+                format!("expected {} cards, found {}", valid.join(", "), cards.len())
+            })?;
+        let index = indexer.index(round, &cards).context("cards repeat")?;
+        (round, index, cards)
+    };
+    let size = indexer.size(round);
+    let representative = indexer.unindex(round, index).expect("index below size");
+    let name = if args.board_only {
+        "flop board"
+    } else {
+        round_names[round]
+    };
+    if args.json {
+        return print_json(json!({
+            "round": name,
+            "cards": cards_text(&cards),
+            "index": index,
+            "classes": size,
+            "representative": cards_text(&representative),
+        }));
+    }
+    println!(
+        "{}: class {index} of {size} ({name}); representative {}",
+        cards_text(&cards),
+        cards_text(&representative)
+    );
+    Ok(())
+}
+
+/// Runs `ponder range`.
+pub fn run_range(args: RangeArgs) -> anyhow::Result<()> {
+    let range = Range::parse(&args.range).with_context(|| format!("{:?}", args.range))?;
+    let board = parse_board(&args.board).with_context(|| format!("board {:?}", args.board))?;
+    let combos = range.combos_with_board(board);
+    let grid = range.grid(board);
+    let canonical = range.to_string();
+    if args.json {
+        let labels: Vec<String> = grid_labels();
+        return print_json(json!({
+            "range": args.range,
+            "board": board.to_string(),
+            "combos": combos,
+            "combos_without_board": range.combos(),
+            "canonical": canonical,
+            "ranks": "AKQJT98765432",
+            "grid": grid,
+            "grid_labels": labels,
+        }));
+    }
+    println!("canonical: {canonical}");
+    if board.is_empty() {
+        println!("combos:    {combos}");
+    } else {
+        println!(
+            "combos:    {combos} on {board} ({} before blockers)",
+            range.combos()
+        );
+    }
+    println!("grid (mean weight per class; suited above the diagonal):");
+    print!("     ");
+    for c in "AKQJT98765432".chars() {
+        print!("{c:>5}");
+    }
+    println!();
+    for (row, r) in grid.iter().zip("AKQJT98765432".chars()) {
+        print!("{r:>5}");
+        for &w in row {
+            if w == 0.0 {
+                print!("{:>5}", ".");
+            } else {
+                print!(
+                    "{:>5}",
+                    format!("{w:.2}")
+                        .trim_end_matches('0')
+                        .trim_end_matches('.')
+                );
+            }
+        }
+        println!();
+    }
+    Ok(())
+}
+
+fn grid_labels() -> Vec<String> {
+    let ranks: Vec<char> = "AKQJT98765432".chars().collect();
+    let mut labels = Vec::with_capacity(169);
+    for (i, &a) in ranks.iter().enumerate() {
+        for (j, &b) in ranks.iter().enumerate() {
+            labels.push(match i.cmp(&j) {
+                std::cmp::Ordering::Equal => format!("{a}{b}"),
+                std::cmp::Ordering::Less => format!("{a}{b}s"),
+                std::cmp::Ordering::Greater => format!("{b}{a}o"),
+            });
+        }
+    }
+    labels
+}
+
+/// Runs `ponder equity`.
+pub fn run_equity(args: EquityArgs) -> anyhow::Result<()> {
+    let hero = Range::parse(&args.hero).with_context(|| format!("player 1, {:?}", args.hero))?;
+    let villain =
+        Range::parse(&args.villain).with_context(|| format!("player 2, {:?}", args.villain))?;
+    let board = parse_board(&args.board).with_context(|| format!("board {:?}", args.board))?;
+    let dead: CardSet = args
+        .dead
+        .parse()
+        .with_context(|| format!("dead {:?}", args.dead))?;
+    let mut options = EquityOptions {
+        samples: args.samples,
+        seed: args.seed,
+        ..EquityOptions::default()
+    };
+    if args.monte_carlo {
+        options.exact_limit = 0;
+    }
+    if options.samples == 0 {
+        bail!("--samples must be positive");
+    }
+    let start = Instant::now();
+    let result = equity(&hero, &villain, board, dead, &options)?;
+    let seconds = start.elapsed().as_secs_f64();
+    if args.json {
+        return print_json(json!({
+            "players": [args.hero, args.villain],
+            "board": board.to_string(),
+            "dead": dead.to_string(),
+            "equity": result.equity,
+            "win": result.win,
+            "tie": result.tie,
+            "exact": result.exact,
+            "std_error": result.std_error,
+            "trials": result.trials,
+            "seconds": seconds,
+        }));
+    }
+    let how = if result.exact {
+        format!("exact, {} boards", result.trials)
+    } else {
+        format!(
+            "Monte Carlo, {} samples, seed {}, std error {:.4}%",
+            result.trials,
+            args.seed,
+            100.0 * result.std_error.unwrap_or(0.0)
+        )
+    };
+    println!("{:<20} {:>9} {:>9} {:>9}", "player", "equity", "win", "tie");
+    for (p, name) in [&args.hero, &args.villain].iter().enumerate() {
+        println!(
+            "{:<20} {:>8.4}% {:>8.4}% {:>8.4}%",
+            name,
+            100.0 * result.equity[p],
+            100.0 * result.win[p],
+            100.0 * result.tie
+        );
+    }
+    println!("{how}, {:.1} ms", seconds * 1e3);
+    Ok(())
+}
