@@ -24,11 +24,10 @@ pub const DISTINCT_RANKS: usize = 7462;
 /// Suit counters start at 3 so that a fifth card of a suit sets that counter's bit 3.
 const SUIT_COUNTER_START: u64 = 0x3333 << 32;
 const FLUSH_CHECK: u64 = 0x8888 << 32;
-const COLUMN_MASK: u32 = (1 << RANK_HASH_SHIFT) - 1;
 
 /// Per card: rank key in the low 32 bits plus one in its suit counter (bits 32 + 4 * suit).
-const CARD_KEYS: [u64; 52] = {
-    let mut keys = [0u64; 52];
+const CARD_KEYS: [u64; 64] = {
+    let mut keys = [0u64; 64];
     let mut card = 0;
     while card < 52 {
         keys[card] = RANK_KEYS[card / 4] as u64 + (1u64 << (32 + 4 * (card % 4)));
@@ -38,8 +37,8 @@ const CARD_KEYS: [u64; 52] = {
 };
 
 /// Per card: its bit in the per-suit rank masks (bit `16 * suit + rank`).
-const CARD_MASKS: [u64; 52] = {
-    let mut masks = [0u64; 52];
+const CARD_MASKS: [u64; 64] = {
+    let mut masks = [0u64; 64];
     let mut card = 0;
     while card < 52 {
         masks[card] = 1u64 << (16 * (card % 4) + card / 4);
@@ -171,7 +170,8 @@ impl Hand {
     /// This hand plus `card` (which must not be in it already).
     #[inline(always)]
     pub const fn add(self, card: Card) -> Hand {
-        let i = card.index() as usize;
+        // The tables have 64 entries so the mask, not a bounds check, keeps the index in range.
+        let i = card.index() as usize & 63;
         Hand {
             key: self.key + CARD_KEYS[i],
             mask: self.mask | CARD_MASKS[i],
@@ -221,9 +221,11 @@ impl Hand {
             let ranks = (self.mask >> (16 * suit)) as usize & 0x1fff;
             HandRank(FLUSH_RANKS[ranks])
         } else {
+            // Both tables have power-of-two lengths, so the masks replace bounds checks; for any
+            // hand of at most 7 cards they change nothing.
             let sum = self.key as u32;
-            let row = RANK_OFFSETS[(sum >> RANK_HASH_SHIFT) as usize] as usize;
-            HandRank(RANK_RANKS[row + (sum & COLUMN_MASK) as usize])
+            let offset = RANK_OFFSETS[(sum >> RANK_HASH_SHIFT) as usize & (RANK_OFFSETS.len() - 1)];
+            HandRank(RANK_RANKS[sum.wrapping_add(offset) as usize & (RANK_RANKS.len() - 1)])
         }
     }
 }

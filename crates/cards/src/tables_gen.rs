@@ -194,9 +194,10 @@ pub fn all_raw_values() -> Vec<u32> {
 pub struct GeneratedTables {
     /// Dense rank by 13-bit rank mask of the flush suit (0 where fewer than 5 bits).
     pub flush: Vec<u16>,
-    /// Per row of the rank-key sum (`sum >> RANK_HASH_SHIFT`), its start in `ranks`.
+    /// Per row of the rank-key sum (`sum >> RANK_HASH_SHIFT`), its start in `ranks` minus the row's
+    /// first sum (wrapping), so that `ranks[sum + offset]` is the entry; length a power of two.
     pub offsets: Vec<u32>,
-    /// Dense rank by `offsets[row] + (sum & column mask)`.
+    /// Dense rank by `sum + offsets[row]`; length a power of two.
     pub ranks: Vec<u16>,
     /// Dense rank where each category starts (index = category, weakest first), plus the total.
     pub category_starts: Vec<u16>,
@@ -270,9 +271,16 @@ pub fn generate() -> GeneratedTables {
         }
         offsets[row] = offset as u32;
     }
-    // Pad so that any row offset plus any column stays inside the table (no bounds surprises).
+    // Pad so that any row offset plus any column stays inside the table, to a power of two so
+    // that the evaluator's index mask (not a bounds check) keeps every lookup in range.
     let max_offset = offsets.iter().copied().max().unwrap_or(0) as usize;
-    ranks.resize(ranks.len().max(max_offset + width), 0);
+    ranks.resize((ranks.len().max(max_offset + width)).next_power_of_two(), 0);
+    // Store offsets relative to the row's first sum, so a lookup is `ranks[sum + offset]` (mod 2^32);
+    // pad the rows to a power of two for the same reason.
+    for (row, offset) in offsets.iter_mut().enumerate() {
+        *offset = offset.wrapping_sub((row << RANK_HASH_SHIFT) as u32);
+    }
+    offsets.resize(row_count.next_power_of_two(), 0);
     GeneratedTables {
         flush,
         offsets,
