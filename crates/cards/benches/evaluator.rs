@@ -11,10 +11,13 @@ use ponder_cards::{Card, Hand};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+/// One-card hands in a fixed-size array, like `pokers::CARDS` (so neither side pays bounds checks).
+fn card_hands() -> [Hand; 52] {
+    std::array::from_fn(|c| Hand::new().add(Card::from_index(c as u8).unwrap()))
+}
+
 fn enumerate_ours() -> u64 {
-    let cards: Vec<Hand> = (0..52u8)
-        .map(|c| Hand::new().add(Card::from_index(c).unwrap()))
-        .collect();
+    let cards = card_hands();
     let mut sum = 0u64;
     for a in 0..52 {
         let ha = cards[a];
@@ -108,9 +111,7 @@ fn main() {
         }
         hands.push(hand);
     }
-    let ours_cards: Vec<Hand> = (0..52u8)
-        .map(|c| Hand::new().add(Card::from_index(c).unwrap()))
-        .collect();
+    let ours_cards = card_hands();
     let mut ours_t = f64::MAX;
     let mut theirs_t = f64::MAX;
     for _ in 0..3 {
