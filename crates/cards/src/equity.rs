@@ -27,8 +27,8 @@ pub enum EquityError {
     /// A card is both on the board and dead.
     #[error("card {0} is both on the board and dead")]
     BoardDeadOverlap(Card),
-    /// A player has no hand left once board and dead cards are removed.
-    #[error("player {0}'s range is empty after removing board and dead cards")]
+    /// A player (0-based; printed 1-based) has no hand left once board and dead cards are removed.
+    #[error("player {}'s range is empty after removing board and dead cards", .0 + 1)]
     EmptyRange(usize),
     /// No pair of hands of the two players is compatible (they block each other completely).
     #[error("the two ranges have no compatible pair of hands")]
