@@ -10,6 +10,7 @@ pub mod eval;
 pub mod hand_index;
 pub mod iso;
 pub mod range;
+pub mod strength;
 // Shared with build.rs, which uses every field; the library itself only reads it from tests.
 #[allow(dead_code)]
 mod tables_gen;
@@ -22,3 +23,4 @@ pub use eval::{evaluate, Category, Hand, HandRank, DISTINCT_RANKS, TABLE_BYTES};
 pub use hand_index::{HandClass, HandIndex, HAND_COUNT};
 pub use iso::SuitIndexer;
 pub use range::{Range, RangeErrorKind, RangeParseError};
+pub use strength::{hand_strength, HandStrength, StrengthOptions};

@@ -6,8 +6,8 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use ponder_cards::{
-    equity, parse_board, parse_cards, Card, CardSet, Category, EquityOptions, Hand, Range,
-    SuitIndexer, DISTINCT_RANKS,
+    equity, hand_strength, parse_board, parse_cards, Card, CardSet, Category, EquityOptions, Hand,
+    HandIndex, Range, StrengthOptions, SuitIndexer, DISTINCT_RANKS,
 };
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -32,6 +32,36 @@ pub enum CardsCommand {
     Range(RangeArgs),
     /// Equity of one hand or range against another.
     Equity(EquityArgs),
+    /// Hand-strength features: EHS, EHS² and the histogram of final hand strength against a range.
+    #[command(
+        after_help = "Examples:\n  ponder cards strength AhKh --board Td9d6h\n  ponder cards strength 9h8h --board Td7d2c --range \"22+,A2s+,KTo+\" --bins 5 --json"
+    )]
+    Strength(StrengthArgs),
+}
+
+/// Arguments of `ponder cards strength`.
+#[derive(Debug, Args)]
+pub struct StrengthArgs {
+    /// The hand, e.g. `AhKh`.
+    hand: String,
+    /// Board (0 to 5 cards).
+    #[arg(long, default_value = "")]
+    board: String,
+    /// Opponent range (default: every hand).
+    #[arg(long)]
+    range: Option<String>,
+    /// Histogram bins over [0, 1].
+    #[arg(long, default_value_t = 10)]
+    bins: usize,
+    /// Runouts sampled when there are more than 20,000 (preflop).
+    #[arg(long, default_value_t = 20_000)]
+    samples: u64,
+    /// Sampling seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Arguments of `ponder cards eval`.
@@ -129,6 +159,7 @@ pub fn run(command: CardsCommand) -> anyhow::Result<()> {
         CardsCommand::Index(args) => run_index(args),
         CardsCommand::Range(args) => run_range(args),
         CardsCommand::Equity(args) => run_equity(args),
+        CardsCommand::Strength(args) => run_strength(args),
     }
 }
 
@@ -428,5 +459,68 @@ pub fn run_equity(args: EquityArgs) -> anyhow::Result<()> {
         );
     }
     println!("{how}, {:.1} ms", seconds * 1e3);
+    Ok(())
+}
+
+fn run_strength(args: StrengthArgs) -> anyhow::Result<()> {
+    let cards = parse_cards(&args.hand).with_context(|| format!("hand {:?}", args.hand))?;
+    let [a, b] = cards[..] else {
+        bail!(
+            "hand {:?}: expected 2 cards, found {}",
+            args.hand,
+            cards.len()
+        );
+    };
+    let hand = HandIndex::from_cards(a, b).context("hand uses the same card twice")?;
+    let board = parse_board(&args.board).with_context(|| format!("board {:?}", args.board))?;
+    let range = match &args.range {
+        Some(text) => Range::parse(text).with_context(|| format!("{text:?}"))?,
+        None => Range::full(),
+    };
+    if args.bins == 0 || args.samples == 0 {
+        bail!("--bins and --samples must be positive");
+    }
+    let options = StrengthOptions {
+        bins: args.bins,
+        samples: args.samples,
+        seed: args.seed,
+        ..StrengthOptions::default()
+    };
+    let s = hand_strength(hand, board, &range, &options)?;
+    if args.json {
+        return print_json(json!({
+            "hand": args.hand,
+            "board": board.to_string(),
+            "range": range.to_string(),
+            "ehs": s.ehs,
+            "ehs2": s.ehs2,
+            "histogram": s.histogram,
+            "exact": s.exact,
+            "runouts": s.runouts,
+        }));
+    }
+    let how = if s.exact { "exact" } else { "sampled" };
+    println!(
+        "{} on {}: EHS {:.4}, EHS² {:.4} ({how}, {} runouts)",
+        args.hand,
+        if board.is_empty() {
+            "no board".to_string()
+        } else {
+            board.to_string()
+        },
+        s.ehs,
+        s.ehs2,
+        s.runouts
+    );
+    let bins = s.histogram.len();
+    for (i, share) in s.histogram.iter().enumerate() {
+        println!(
+            "  HS {:.2}-{:.2} {:>6.2}% {}",
+            i as f64 / bins as f64,
+            (i + 1) as f64 / bins as f64,
+            100.0 * share,
+            "#".repeat((share * 50.0).round() as usize)
+        );
+    }
     Ok(())
 }
