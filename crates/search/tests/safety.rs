@@ -1,0 +1,56 @@
+//! The safety guarantee measured exactly: the search agent's full policy is never more exploitable than
+//! its blueprint, on Kuhn and Leduc, over several blueprint sizes and search budgets; and search does
+//! improve some cells (so the check is not passing by always keeping the blueprint).
+
+use ponder_search::{search_policy, PublicTree};
+use ponder_solver::{evaluate, new_solver, Algorithm, Policy, SolverOptions};
+
+fn blueprints(tree: &ponder_games::CompiledTree, checkpoints: &[u64]) -> Vec<(u64, Policy)> {
+    let mut solver = new_solver(tree, Algorithm::CfrPlus, &SolverOptions::default());
+    let mut result = Vec::new();
+    for &checkpoint in checkpoints {
+        while solver.iterations() < checkpoint {
+            solver.iterate();
+        }
+        result.push((checkpoint, solver.average_policy()));
+    }
+    result
+}
+
+fn check_game(game: &str, checkpoints: &[u64], budgets: &[usize]) -> usize {
+    let tree = ponder_games::parse_game(game).unwrap().compile().unwrap();
+    let public_tree = PublicTree::new(&tree).unwrap();
+    let mut improved_cells = 0;
+    let mut policies = blueprints(&tree, checkpoints);
+    policies.insert(0, (0, Policy::uniform(&tree)));
+    for (train, blueprint) in &policies {
+        let before = evaluate(&tree, blueprint).nash_conv;
+        for &budget in budgets {
+            let (searched, stats) = search_policy(&tree, &public_tree, blueprint, budget);
+            let after = evaluate(&tree, &searched).nash_conv;
+            eprintln!(
+                "{game} train {train} search {budget}: {before:.6} -> {after:.6} ({stats:?})"
+            );
+            assert!(
+                after <= before + 1e-9,
+                "{game}: train {train}, search {budget}: NashConv rose from {before} to {after}"
+            );
+            if after < before - 1e-6 {
+                improved_cells += 1;
+            }
+        }
+    }
+    improved_cells
+}
+
+#[test]
+fn search_never_increases_exploitability_on_kuhn() {
+    let improved = check_game("kuhn_poker", &[1, 10, 100], &[1, 10, 100]);
+    assert!(improved >= 3, "search improved only {improved} Kuhn cells");
+}
+
+#[test]
+fn search_never_increases_exploitability_on_leduc() {
+    let improved = check_game("leduc_poker", &[10, 100], &[10, 100]);
+    assert!(improved >= 2, "search improved only {improved} Leduc cells");
+}
