@@ -12,6 +12,7 @@ mod game;
 mod holdem;
 mod matches;
 mod postflop;
+mod scale;
 
 /// Command-line interface of ponder.
 #[derive(Debug, Parser)]
@@ -51,6 +52,8 @@ enum Command {
     Solve(postflop::SolveArgs),
     /// Browse a solve file: strategy, EV and equity at a node.
     Show(postflop::ShowArgs),
+    /// Compute-scaling lab: blueprint training x test-time search, exact exploitability, exchange rate.
+    Scale(scale::ScaleArgs),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::Range(args) => cards::run_range(args),
         Command::Solve(args) => postflop::run_solve(args),
         Command::Show(args) => postflop::run_show(args),
+        Command::Scale(args) => scale::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -20,6 +20,7 @@
 
 mod agent;
 mod resolve;
+pub mod scale;
 
 pub use agent::{check_two_player_zero_sum, search_policy, DecisionPoint, PublicTree, SearchStats};
 pub use resolve::{resolve, ResolveOutcome, Resolved};

@@ -1,0 +1,193 @@
+//! `ponder scale`: the compute-scaling lab (blueprint training × search budget, exact exploitability,
+//! exchange rate N*), writing scale.csv, scale.svg and scale.json.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use ponder_search::scale::{parse_grid, run_scale, Progress, ScaleReport, MAX_SEARCH, MAX_TRAIN};
+use ponder_search::{search_policy, PublicTree};
+use ponder_solver::{new_solver, Algorithm, SolverOptions};
+
+/// Arguments of `ponder scale`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  ponder scale leduc --train 10,100,1000,10000 --search 0,10,100,1000 --out scale-leduc"
+)]
+pub struct ScaleArgs {
+    /// Game string of a 2-player zero-sum game (e.g. leduc, kuhn, liars_dice).
+    pub game: String,
+    /// Blueprint CFR+ iterations, comma-separated, strictly increasing.
+    #[arg(long, default_value = "10,100,1000,10000")]
+    pub train: String,
+    /// Search budgets (CFR+ iterations per re-solve), comma-separated, strictly increasing; 0 = none.
+    #[arg(long, default_value = "0,10,100,1000")]
+    pub search: String,
+    /// The no-search reference curve runs to this many iterations (default: 10 × the largest --train).
+    #[arg(long)]
+    pub reference_max: Option<u64>,
+    /// Output directory for scale.csv, scale.svg and scale.json.
+    #[arg(long, default_value = "scale-out")]
+    pub out: PathBuf,
+    /// Worker threads for search (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Also time one search (largest budget on the first blueprint) on 1 and 2 threads.
+    #[arg(long)]
+    pub speedup: bool,
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the lab.
+pub fn run(args: ScaleArgs) -> anyhow::Result<()> {
+    let train = parse_grid("train", &args.train, 1, MAX_TRAIN)?;
+    let search = parse_grid("search", &args.search, 0, MAX_SEARCH as u64)?;
+    if args.threads == Some(0) {
+        anyhow::bail!("--threads must be at least 1");
+    }
+    let max_train = *train.last().expect("non-empty grid");
+    let reference_max = args
+        .reference_max
+        .unwrap_or(max_train.saturating_mul(10))
+        .min(MAX_TRAIN);
+    if reference_max < max_train {
+        anyhow::bail!("--reference-max {reference_max} is below the largest --train {max_train}");
+    }
+    let description = ponder_games::parse_game(&args.game)?;
+    let tree = description.compile().with_context(|| {
+        format!(
+            "{} has no compiled form, so search cannot run on it",
+            args.game
+        )
+    })?;
+    PublicTree::new(&tree)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()?;
+    let checkpoints = ponder_search::scale::checkpoints(reference_max, &train).len();
+    let bar = ProgressBar::new((checkpoints + train.len() * search.len()) as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
+            .expect("valid template"),
+    );
+    let started = Instant::now();
+    let report = pool.install(|| {
+        run_scale(&tree, &train, &search, reference_max, |event| {
+            match event {
+                Progress::Reference(n, value) => {
+                    bar.set_message(format!("no-search curve: {n} it, NashConv {value:.6}"))
+                }
+                Progress::Cell(n, b, value) => {
+                    bar.set_message(format!("train {n}, search {b}: NashConv {value:.6}"))
+                }
+            }
+            bar.inc(1);
+        })
+    })?;
+    bar.finish_and_clear();
+    let total_seconds = started.elapsed().as_secs_f64();
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    std::fs::write(args.out.join("scale.csv"), report.to_csv())?;
+    std::fs::write(args.out.join("scale.svg"), report.to_svg())?;
+    let speedup = if args.speedup {
+        Some(measure_speedup(
+            &tree,
+            train[0],
+            *search.last().expect("non-empty"),
+        )?)
+    } else {
+        None
+    };
+    let json = serde_json::json!({
+        "report": report,
+        "total_seconds": total_seconds,
+        "speedup": speedup.map(|(one, two)| serde_json::json!({"one_thread_seconds": one, "two_thread_seconds": two, "speedup": one / two})),
+    });
+    std::fs::write(
+        args.out.join("scale.json"),
+        serde_json::to_string_pretty(&json)?,
+    )?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&json)?);
+    } else {
+        print_table(&report);
+        println!(
+            "grid done in {total_seconds:.1} s; wrote {0}/scale.csv, {0}/scale.svg, {0}/scale.json",
+            args.out.display()
+        );
+        if let Some((one, two)) = speedup {
+            println!(
+                "one search (train {}, search {}): 1 thread {one:.3} s, 2 threads {two:.3} s, speed-up {:.2}x",
+                train[0],
+                search.last().expect("non-empty"),
+                one / two
+            );
+        }
+    }
+    Ok(())
+}
+
+fn print_table(report: &ScaleReport) {
+    println!(
+        "{} ({} nodes, {} decision points)",
+        report.game, report.tree_nodes, report.decision_points
+    );
+    println!(
+        "{:>8} {:>7} {:>12} {:>9} {:>9} {:>9} {:>12} {:>8} {:>10}",
+        "train", "search", "NashConv", "train s", "search s", "adopted", "N*", "N*/N", "exchange"
+    );
+    for cell in &report.cells {
+        let n_star = cell.n_star.map_or_else(
+            || format!(">{}", report.reference.last().map_or(0, |r| r.0)),
+            |n| format!("{n:.0}"),
+        );
+        let ratio = cell.n_star.map_or_else(
+            || "-".to_string(),
+            |n| format!("{:.2}", n / cell.train_iterations as f64),
+        );
+        let exchange = cell
+            .exchange_rate(report.tree_nodes)
+            .map_or_else(|| "-".to_string(), |rate| format!("{rate:.3}"));
+        println!(
+            "{:>8} {:>7} {:>12.6} {:>9.3} {:>9.3} {:>9} {:>12} {:>8} {:>10}",
+            cell.train_iterations,
+            cell.search_iterations,
+            cell.nash_conv,
+            cell.train_seconds,
+            cell.search_seconds,
+            format!("{}/{}", cell.improved, cell.resolves),
+            n_star,
+            ratio,
+            exchange
+        );
+    }
+}
+
+/// Seconds for one full-policy search on 1 and on 2 threads.
+fn measure_speedup(
+    tree: &ponder_games::CompiledTree,
+    train: u64,
+    budget: u64,
+) -> anyhow::Result<(f64, f64)> {
+    let public_tree = PublicTree::new(tree)?;
+    let mut solver = new_solver(tree, Algorithm::CfrPlus, &SolverOptions::default());
+    for _ in 0..train {
+        solver.iterate();
+    }
+    let blueprint = solver.average_policy();
+    let mut seconds = Vec::new();
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()?;
+        let started = Instant::now();
+        pool.install(|| search_policy(tree, &public_tree, &blueprint, budget as usize));
+        seconds.push(started.elapsed().as_secs_f64());
+    }
+    Ok((seconds[0], seconds[1]))
+}
