@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use ponder_search::scale::{parse_grid, run_scale, Progress, ScaleReport, MAX_SEARCH, MAX_TRAIN};
-use ponder_search::{search_policy, PublicTree};
+use ponder_search::{search_policy_with, PublicTree, SearchMode};
 use ponder_solver::{new_solver, Algorithm, SolverOptions};
 
 /// Arguments of `ponder scale`.
@@ -37,6 +37,10 @@ pub struct ScaleArgs {
     /// Also time one search (largest budget on the first blueprint) on 1 and 2 threads.
     #[arg(long)]
     pub speedup: bool,
+    /// Depth-limited search (to the next chance node, opponent continuation strategies at the leaves)
+    /// instead of re-solving to the end of the game.
+    #[arg(long)]
+    pub depth_limited: bool,
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -68,6 +72,11 @@ pub fn run(args: ScaleArgs) -> anyhow::Result<()> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()?;
+    let mode = if args.depth_limited {
+        SearchMode::DepthLimited
+    } else {
+        SearchMode::Full
+    };
     let checkpoints = ponder_search::scale::checkpoints(reference_max, &train).len();
     let bar = ProgressBar::new((checkpoints + train.len() * search.len()) as u64);
     bar.set_style(
@@ -76,7 +85,7 @@ pub fn run(args: ScaleArgs) -> anyhow::Result<()> {
     );
     let started = Instant::now();
     let report = pool.install(|| {
-        run_scale(&tree, &train, &search, reference_max, |event| {
+        run_scale(&tree, &train, &search, reference_max, mode, |event| {
             match event {
                 Progress::Reference(n, value) => {
                     bar.set_message(format!("no-search curve: {n} it, NashConv {value:.6}"))
@@ -99,6 +108,7 @@ pub fn run(args: ScaleArgs) -> anyhow::Result<()> {
             &tree,
             train[0],
             *search.last().expect("non-empty"),
+            mode,
         )?)
     } else {
         None
@@ -134,8 +144,8 @@ pub fn run(args: ScaleArgs) -> anyhow::Result<()> {
 
 fn print_table(report: &ScaleReport) {
     println!(
-        "{} ({} nodes, {} decision points)",
-        report.game, report.tree_nodes, report.decision_points
+        "{} ({} nodes, {} decision points, {:?} search)",
+        report.game, report.tree_nodes, report.decision_points, report.mode
     );
     println!(
         "{:>8} {:>7} {:>12} {:>9} {:>9} {:>9} {:>12} {:>8} {:>10}",
@@ -173,6 +183,7 @@ fn measure_speedup(
     tree: &ponder_games::CompiledTree,
     train: u64,
     budget: u64,
+    mode: SearchMode,
 ) -> anyhow::Result<(f64, f64)> {
     let public_tree = PublicTree::new(tree)?;
     let mut solver = new_solver(tree, Algorithm::CfrPlus, &SolverOptions::default());
@@ -186,7 +197,7 @@ fn measure_speedup(
             .num_threads(threads)
             .build()?;
         let started = Instant::now();
-        pool.install(|| search_policy(tree, &public_tree, &blueprint, budget as usize));
+        pool.install(|| search_policy_with(tree, &public_tree, &blueprint, budget as usize, mode));
         seconds.push(started.elapsed().as_secs_f64());
     }
     Ok((seconds[0], seconds[1]))

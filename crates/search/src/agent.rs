@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use ponder_games::{CompiledTree, NodeId, CHANCE_CODE, TERMINAL_CODE};
 use ponder_solver::Policy;
 
-use crate::resolve::{resolve, ResolveOutcome};
+use crate::resolve::{resolve, resolve_depth_limited, LeafValues, ResolveOutcome};
 use crate::SearchError;
 
 /// One public state where a player acts: its decision nodes (the re-solving roots) and the actor.
@@ -123,6 +123,30 @@ pub fn search_policy(
     blueprint: &Policy,
     iterations: usize,
 ) -> (Policy, SearchStats) {
+    search_policy_with(tree, public_tree, blueprint, iterations, SearchMode::Full)
+}
+
+/// How far each re-solve looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub enum SearchMode {
+    /// Re-solve to the end of the game.
+    #[default]
+    Full,
+    /// Re-solve to the next chance node (Leduc: the end of the betting round) with the opponent
+    /// choosing among blueprint continuation strategies at the leaves.
+    DepthLimited,
+}
+
+/// [`search_policy`] with a choice of [`SearchMode`].
+pub fn search_policy_with(
+    tree: &CompiledTree,
+    public_tree: &PublicTree,
+    blueprint: &Policy,
+    iterations: usize,
+    mode: SearchMode,
+) -> (Policy, SearchStats) {
+    let leaves = (mode == SearchMode::DepthLimited && iterations > 0)
+        .then(|| LeafValues::new(tree, blueprint.probabilities()));
     let mut probabilities = blueprint.probabilities().to_vec();
     let mut stats = SearchStats::default();
     if iterations == 0 {
@@ -131,7 +155,17 @@ pub fn search_policy(
     for level in &public_tree.levels {
         let results: Vec<_> = level
             .par_iter()
-            .map(|point| resolve(tree, &probabilities, &point.roots, point.player, iterations))
+            .map(|point| match &leaves {
+                None => resolve(tree, &probabilities, &point.roots, point.player, iterations),
+                Some(leaves) => resolve_depth_limited(
+                    tree,
+                    &probabilities,
+                    &point.roots,
+                    point.player,
+                    iterations,
+                    leaves,
+                ),
+            })
             .collect();
         for result in results {
             match result.outcome {

@@ -22,8 +22,13 @@ mod agent;
 mod resolve;
 pub mod scale;
 
-pub use agent::{check_two_player_zero_sum, search_policy, DecisionPoint, PublicTree, SearchStats};
-pub use resolve::{resolve, ResolveOutcome, Resolved};
+pub use agent::{
+    check_two_player_zero_sum, search_policy, search_policy_with, DecisionPoint, PublicTree,
+    SearchMode, SearchStats,
+};
+pub use resolve::{
+    resolve, resolve_depth_limited, LeafValues, ResolveOutcome, Resolved, CONTINUATION_BIAS,
+};
 
 /// Why search cannot run on a game.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

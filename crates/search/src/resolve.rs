@@ -126,6 +126,115 @@ fn opponent_groups(tree: &CompiledTree, roots: &[NodeId], opponent: usize) -> Ve
     groups.unwrap_or_else(|| roots.iter().map(|root| root.0 as u64 | 1 << 41).collect())
 }
 
+/// How strongly a biased continuation strategy favours its action (Brown, Sandholm and Amos 2018).
+pub const CONTINUATION_BIAS: f64 = 5.0;
+
+/// Leaf values for depth-limited search: each node's value when the searcher plays the blueprint
+/// below it and the opponent one of several continuation strategies: the blueprint itself and the
+/// blueprint biased toward each action index (its probability times [`CONTINUATION_BIAS`], then
+/// renormalised).
+#[derive(Debug, Clone)]
+pub struct LeafValues {
+    count: usize,
+    nodes: usize,
+    /// Player 0's value, indexed `[(opponent * count + continuation) * nodes + node]`.
+    values: Vec<f64>,
+}
+
+impl LeafValues {
+    /// Computes every continuation's node values from `blueprint` (per-slot probabilities).
+    pub fn new(tree: &CompiledTree, blueprint: &[f64]) -> Self {
+        let max_actions = (0..tree.num_infosets())
+            .map(|infoset| tree.slots(ponder_games::InfoSetId(infoset as u32)).len())
+            .max()
+            .unwrap_or(1);
+        let count = 1 + max_actions;
+        let nodes = tree.num_nodes();
+        let mut values = vec![0.0; 2 * count * nodes];
+        let codes = tree.node_codes();
+        let first_children = tree.first_children();
+        let child_counts = tree.child_counts();
+        let infosets = tree.node_infosets();
+        let first_slots = tree.infoset_first_slots();
+        for opponent in 0..2 {
+            for continuation in 0..count {
+                let mut policy = blueprint.to_vec();
+                if continuation > 0 {
+                    for infoset in tree.infosets_of(opponent) {
+                        let slots = tree.slots(ponder_games::InfoSetId(infoset as u32));
+                        let favoured = slots.start + continuation - 1;
+                        if favoured >= slots.end {
+                            continue;
+                        }
+                        policy[favoured] *= CONTINUATION_BIAS;
+                        let total: f64 = policy[slots.clone()].iter().sum();
+                        if total > 0.0 {
+                            for slot in slots {
+                                policy[slot] /= total;
+                            }
+                        }
+                    }
+                }
+                let base = (opponent * count + continuation) * nodes;
+                let value = &mut values[base..base + nodes];
+                for node in (0..nodes).rev() {
+                    let code = codes[node];
+                    if code == TERMINAL_CODE {
+                        value[node] = tree.returns(NodeId(node as u32))[0];
+                        continue;
+                    }
+                    let first = first_children[node] as usize;
+                    let mut total = 0.0;
+                    for index in 0..child_counts[node] as usize {
+                        let probability = if code == CHANCE_CODE {
+                            tree.edge_probability(NodeId((first + index) as u32))
+                        } else {
+                            policy[first_slots[infosets[node] as usize] as usize + index]
+                        };
+                        total += probability * value[first + index];
+                    }
+                    value[node] = total;
+                }
+            }
+        }
+        Self {
+            count,
+            nodes,
+            values,
+        }
+    }
+
+    /// Number of continuation strategies offered to the opponent at each leaf.
+    pub fn continuations(&self) -> usize {
+        self.count
+    }
+
+    #[inline]
+    fn value(&self, opponent: usize, continuation: usize, node: NodeId, player: usize) -> f64 {
+        let value = self.values[(opponent * self.count + continuation) * self.nodes + node.index()];
+        if player == 0 {
+            value
+        } else {
+            -value
+        }
+    }
+}
+
+/// The opponent's augmented information set at a depth-limit leaf: its last information set above the
+/// leaf together with the leaf's public state (its actions since then are public), else the leaf itself.
+fn leaf_group_key(tree: &CompiledTree, leaf: NodeId, opponent: usize) -> u64 {
+    let codes = tree.node_codes();
+    let mut node = leaf;
+    while let Some(parent) = tree.parent(node) {
+        if codes[parent.index()] as usize == opponent {
+            let infoset = tree.node_infosets()[parent.index()] as u64;
+            return infoset << 32 | tree.public_state(leaf).index() as u64;
+        }
+        node = parent;
+    }
+    1 << 63 | leaf.0 as u64
+}
+
 /// Reach of `node` by chance and `player` under `policy` (walks up the parent chain).
 fn reach_of(tree: &CompiledTree, policy: &[f64], node: NodeId, player: usize) -> f64 {
     let codes = tree.node_codes();
@@ -147,7 +256,13 @@ fn reach_of(tree: &CompiledTree, policy: &[f64], node: NodeId, player: usize) ->
 }
 
 impl Gadget {
-    fn build(tree: &CompiledTree, policy: &[f64], roots: &[NodeId], player: usize) -> Self {
+    fn build(
+        tree: &CompiledTree,
+        policy: &[f64],
+        roots: &[NodeId],
+        player: usize,
+        leaves: Option<&LeafValues>,
+    ) -> Self {
         let opponent = 1 - player;
         let group_keys = opponent_groups(tree, roots, opponent);
         let mut group_index: HashMap<u64, u32> = HashMap::new();
@@ -203,13 +318,15 @@ impl Gadget {
             gadget.infoset_nodes[group as usize].push((1 + index) as u32);
         }
         // Terminate / follow pairs, then the subtrees breadth-first.
-        let mut queue: Vec<u32> = Vec::new();
+        // Queue entries: (original node, continuation index for a leaf's terminal or u32::MAX).
+        let mut queue: Vec<(u32, u32)> = Vec::new();
+        let mut leaf_groups: HashMap<u64, u32> = HashMap::new();
         let mut local_infoset: HashMap<u32, u32> = HashMap::new();
         for &root in roots {
             gadget.push(TERMINAL_CODE, 0, 0, u32::MAX, 1.0);
             gadget.root_copy.push(gadget.code.len() as u32);
             gadget.push(0, 0, 0, u32::MAX, 1.0); // filled when dequeued
-            queue.push(root.0);
+            queue.push((root.0, u32::MAX));
         }
         let codes = tree.node_codes();
         let infosets = tree.node_infosets();
@@ -224,8 +341,38 @@ impl Gadget {
         };
         let mut head = 0;
         while head < queue.len() {
-            let node = NodeId(queue[head]);
+            let (original_node, continuation) = queue[head];
+            let node = NodeId(original_node);
             let local = local_of(head);
+            if continuation != u32::MAX {
+                let leaves = leaves.expect("continuations only with leaf values");
+                gadget.code[local] = TERMINAL_CODE;
+                gadget.payoff[local] =
+                    leaves.value(1 - player, continuation as usize, node, player);
+                head += 1;
+                continue;
+            }
+            if let (Some(leaves), true) = (leaves, head >= k && codes[node.index()] == CHANCE_CODE)
+            {
+                // Depth limit: the opponent picks a continuation strategy per augmented information set.
+                let key = leaf_group_key(tree, node, 1 - player);
+                let next = gadget.first_slot.len() as u32 - 1;
+                let id = *leaf_groups.entry(key).or_insert(next);
+                if id == next {
+                    gadget.add_infoset(leaves.count as u32, u32::MAX, (1 - player) as u8);
+                }
+                gadget.code[local] = GADGET_CODE;
+                gadget.infoset[local] = id;
+                gadget.infoset_nodes[id as usize].push(local as u32);
+                gadget.first_child[local] = local_of(queue.len()) as u32;
+                gadget.count[local] = leaves.count as u32;
+                for index in 0..leaves.count {
+                    queue.push((original_node, index as u32));
+                    gadget.push(0, 0, 0, u32::MAX, 1.0);
+                }
+                head += 1;
+                continue;
+            }
             let code = codes[node.index()];
             let children = tree.children(node);
             gadget.code[local] = code;
@@ -245,7 +392,7 @@ impl Gadget {
                 gadget.infoset_nodes[id as usize].push(local as u32);
             }
             for child in children {
-                queue.push(child as u32);
+                queue.push((child as u32, u32::MAX));
                 gadget.push(
                     0,
                     0,
@@ -258,6 +405,39 @@ impl Gadget {
         }
         // Fix the terminate payoffs and gadget node ids once values are known by the caller.
         gadget
+    }
+
+    /// The per-slot `policy` in this gadget's local slots (gadget sets get 0).
+    fn local_strategy(&self, policy: &[f64]) -> Vec<f64> {
+        let mut local = vec![0.0; self.num_slots()];
+        for infoset in 0..self.infoset_player.len() {
+            let original = self.original_slot[infoset];
+            if original == u32::MAX {
+                continue;
+            }
+            let range = self.first_slot[infoset] as usize..self.first_slot[infoset + 1] as usize;
+            for (offset, slot) in range.enumerate() {
+                local[slot] = policy[original as usize + offset];
+            }
+        }
+        local
+    }
+
+    /// Terminate payoffs: the opponent's value per unit of reach in its group, negated for the player.
+    fn set_terminate_payoffs(&mut self, opponent_values: &[f64]) {
+        let mut group_reach = vec![0.0; self.groups];
+        for (index, &group) in self.root_group.iter().enumerate() {
+            group_reach[group as usize] += self.root_reach[index];
+        }
+        for index in 0..self.root_group.len() {
+            let group = self.root_group[index] as usize;
+            let terminal = self.first_child[1 + index] as usize;
+            self.payoff[terminal] = if group_reach[group] > 0.0 {
+                -opponent_values[group] / group_reach[group]
+            } else {
+                0.0
+            };
+        }
     }
 
     fn add_infoset(&mut self, slots: u32, original: u32, player: u8) {
@@ -555,9 +735,36 @@ pub fn resolve(
     player: usize,
     iterations: usize,
 ) -> Resolved {
-    let mut gadget = Gadget::build(tree, policy, roots, player);
-    let gadget_nodes = gadget.code.len();
-    let total_reach: f64 = gadget.root_reach.iter().sum();
+    resolve_with(tree, policy, roots, player, iterations, None)
+}
+
+/// Depth-limited re-solving (Brown, Sandholm and Amos 2018): the gadget stops at the next chance node
+/// below the roots (in Leduc, the end of the betting round), where the opponent chooses among the
+/// continuation strategies of `leaves` per augmented information set. Only the searcher's strategy
+/// above the depth limit is replaced; the safety check still runs on the full subgame, exactly.
+pub fn resolve_depth_limited(
+    tree: &CompiledTree,
+    policy: &[f64],
+    roots: &[NodeId],
+    player: usize,
+    iterations: usize,
+    leaves: &LeafValues,
+) -> Resolved {
+    resolve_with(tree, policy, roots, player, iterations, Some(leaves))
+}
+
+fn resolve_with(
+    tree: &CompiledTree,
+    policy: &[f64],
+    roots: &[NodeId],
+    player: usize,
+    iterations: usize,
+    leaves: Option<&LeafValues>,
+) -> Resolved {
+    let full = Gadget::build(tree, policy, roots, player, None);
+    let mut limited = leaves.map(|leaves| Gadget::build(tree, policy, roots, player, Some(leaves)));
+    let gadget_nodes = limited.as_ref().unwrap_or(&full).code.len();
+    let total_reach: f64 = full.root_reach.iter().sum();
     if total_reach <= 0.0 || iterations == 0 {
         return Resolved {
             outcome: ResolveOutcome::Unreachable,
@@ -566,35 +773,29 @@ pub fn resolve(
             margin_gain: 0.0,
         };
     }
-    // The current strategy in local slots.
-    let mut current = vec![0.0; gadget.num_slots()];
-    for infoset in 0..gadget.infoset_player.len() {
-        let original = gadget.original_slot[infoset];
-        if original == u32::MAX {
+    let current = full.local_strategy(policy);
+    let before = full.opponent_root_values(&current, player);
+    let mut full = full;
+    let solved = limited.as_mut().unwrap_or(&mut full);
+    solved.set_terminate_payoffs(&before);
+    let solved_current = solved.local_strategy(policy);
+    let strategy = solved.solve(iterations, player, &solved_current);
+    // The searcher's new strategy where the solved gadget has it, the current one below the limit.
+    let mut combined = policy.to_vec();
+    let solved: &Gadget = limited.as_ref().unwrap_or(&full);
+    let mut writes = Vec::new();
+    for infoset in 0..solved.infoset_player.len() {
+        let original = solved.original_slot[infoset];
+        if original == u32::MAX || solved.infoset_player[infoset] as usize != player {
             continue;
         }
-        let range = gadget.first_slot[infoset] as usize..gadget.first_slot[infoset + 1] as usize;
+        let range = solved.first_slot[infoset] as usize..solved.first_slot[infoset + 1] as usize;
         for (offset, slot) in range.enumerate() {
-            current[slot] = policy[original as usize + offset];
+            writes.push((original + offset as u32, strategy[slot]));
+            combined[original as usize + offset] = strategy[slot];
         }
     }
-    let before = gadget.opponent_root_values(&current, player);
-    // Terminate payoffs: the opponent's value per unit of reach in its group, negated for the player.
-    let mut group_reach = vec![0.0; gadget.groups];
-    for (index, &group) in gadget.root_group.iter().enumerate() {
-        group_reach[group as usize] += gadget.root_reach[index];
-    }
-    for index in 0..roots.len() {
-        let group = gadget.root_group[index] as usize;
-        let terminal = gadget.first_child[1 + index] as usize;
-        gadget.payoff[terminal] = if group_reach[group] > 0.0 {
-            -before[group] / group_reach[group]
-        } else {
-            0.0
-        };
-    }
-    let strategy = gadget.solve(iterations, player, &current);
-    let after = gadget.opponent_root_values(&strategy, player);
+    let after = full.opponent_root_values(&full.local_strategy(&combined), player);
     let mut margin_gain = 0.0;
     let mut safe = true;
     for (old, new) in before.iter().zip(&after) {
@@ -610,17 +811,6 @@ pub fn resolve(
             gadget_nodes,
             margin_gain: 0.0,
         };
-    }
-    let mut writes = Vec::new();
-    for infoset in 0..gadget.infoset_player.len() {
-        let original = gadget.original_slot[infoset];
-        if original == u32::MAX || gadget.infoset_player[infoset] as usize != player {
-            continue;
-        }
-        let range = gadget.first_slot[infoset] as usize..gadget.first_slot[infoset + 1] as usize;
-        for (offset, slot) in range.enumerate() {
-            writes.push((original + offset as u32, strategy[slot]));
-        }
     }
     Resolved {
         outcome: ResolveOutcome::Improved,

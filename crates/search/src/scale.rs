@@ -7,7 +7,7 @@ use std::time::Instant;
 use ponder_games::CompiledTree;
 use ponder_solver::{evaluate, new_solver, Algorithm, Policy, SolverOptions};
 
-use crate::{search_policy, PublicTree, SearchError};
+use crate::{search_policy_with, PublicTree, SearchError, SearchMode};
 
 /// Largest training iteration count accepted.
 pub const MAX_TRAIN: u64 = 10_000_000;
@@ -149,6 +149,8 @@ pub struct ScaleReport {
     pub game: String,
     /// Nodes of the compiled tree (the unit of training compute per iteration).
     pub tree_nodes: usize,
+    /// Full re-solving or depth-limited.
+    pub mode: SearchMode,
     /// Decision points (public states with a decision) where the agent re-solves.
     pub decision_points: usize,
     /// The no-search curve: (CFR+ iterations, NashConv) at log-spaced checkpoints.
@@ -157,7 +159,7 @@ pub struct ScaleReport {
     pub cells: Vec<Cell>,
 }
 
-/// Log-spaced checkpoints 1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, ... up to `max`, plus `extra`.
+/// Log-spaced checkpoints 1, 2, 3, 5, 7, 10, 20, 30, 50, 70, 100, ... up to `max`, plus `extra`.
 pub fn checkpoints(max: u64, extra: &[u64]) -> Vec<u64> {
     let mut points: Vec<u64> = Vec::new();
     let mut decade = 1u64;
@@ -211,6 +213,7 @@ pub fn run_scale(
     train: &[u64],
     search: &[u64],
     reference_max: u64,
+    mode: SearchMode,
     mut progress: impl FnMut(Progress),
 ) -> Result<ScaleReport, SearchError> {
     let public_tree = PublicTree::new(tree)?;
@@ -219,7 +222,6 @@ pub fn run_scale(
     let mut solver = new_solver(tree, Algorithm::CfrPlus, &SolverOptions::default());
     let mut reference = Vec::new();
     let mut blueprints: Vec<(u64, Policy, f64)> = Vec::new();
-    let start = Instant::now();
     let mut train_seconds = 0.0;
     for &point in &points {
         let started = Instant::now();
@@ -235,12 +237,12 @@ pub fn run_scale(
             blueprints.push((point, policy, train_seconds));
         }
     }
-    let _ = start;
     let mut cells = Vec::new();
     for (iterations, blueprint, seconds) in &blueprints {
         for &budget in search {
             let started = Instant::now();
-            let (policy, stats) = search_policy(tree, &public_tree, blueprint, budget as usize);
+            let (policy, stats) =
+                search_policy_with(tree, &public_tree, blueprint, budget as usize, mode);
             let search_seconds = started.elapsed().as_secs_f64();
             let nash_conv = evaluate(tree, &policy).nash_conv;
             progress(Progress::Cell(*iterations, budget, nash_conv));
@@ -267,6 +269,7 @@ pub fn run_scale(
     Ok(ScaleReport {
         game: tree.game().to_string(),
         tree_nodes: tree.num_nodes(),
+        mode,
         decision_points: public_tree.len(),
         reference,
         cells,

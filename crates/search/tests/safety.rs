@@ -54,3 +54,42 @@ fn search_never_increases_exploitability_on_leduc() {
     let improved = check_game("leduc_poker", &[10, 100], &[10, 100]);
     assert!(improved >= 2, "search improved only {improved} Leduc cells");
 }
+
+#[test]
+fn depth_limited_search_on_leduc_is_safe_and_helps() {
+    let tree = ponder_games::parse_game("leduc_poker")
+        .unwrap()
+        .compile()
+        .unwrap();
+    let public_tree = PublicTree::new(&tree).unwrap();
+    let mut improved = 0;
+    for (train, blueprint) in blueprints(&tree, &[10, 100]) {
+        let before = evaluate(&tree, &blueprint).nash_conv;
+        for budget in [10, 100] {
+            let (full, _) = search_policy(&tree, &public_tree, &blueprint, budget);
+            let (limited, stats) = ponder_search::search_policy_with(
+                &tree,
+                &public_tree,
+                &blueprint,
+                budget,
+                ponder_search::SearchMode::DepthLimited,
+            );
+            let full = evaluate(&tree, &full).nash_conv;
+            let after = evaluate(&tree, &limited).nash_conv;
+            eprintln!(
+                "leduc train {train} search {budget}: blueprint {before:.6}, full {full:.6}, depth-limited {after:.6} ({stats:?})"
+            );
+            assert!(
+                after <= before + 1e-9,
+                "depth-limited search raised NashConv"
+            );
+            if after < before - 1e-6 {
+                improved += 1;
+            }
+        }
+    }
+    assert!(
+        improved >= 2,
+        "depth-limited search improved only {improved} cells"
+    );
+}
