@@ -281,6 +281,15 @@ pub fn generate() -> GeneratedTables {
         *offset = offset.wrapping_sub((row << RANK_HASH_SHIFT) as u32);
     }
     offsets.resize(row_count.next_power_of_two(), 0);
+    // `Hand::rank_unchecked` reads both tables without bounds checks or masks for every sum below
+    // RANK_KEY_LIMIT: refuse to build tables for which such a read could leave `ranks`.
+    assert!(((RANK_KEY_LIMIT - 1) >> RANK_HASH_SHIFT) < row_count as u32);
+    for (row, &offset) in offsets.iter().enumerate().take(row_count) {
+        let first = (row << RANK_HASH_SHIFT) as u32;
+        let last = first + (width as u32 - 1);
+        assert!((first.wrapping_add(offset) as usize) < ranks.len());
+        assert!((last.wrapping_add(offset) as usize) < ranks.len());
+    }
     GeneratedTables {
         flush,
         offsets,
