@@ -27,6 +27,9 @@ pub enum EquityError {
     /// A card is both on the board and dead.
     #[error("card {0} is both on the board and dead")]
     BoardDeadOverlap(Card),
+    /// A card of the hand is also on the board.
+    #[error("card {0} is both in the hand and on the board")]
+    HandOnBoard(Card),
     /// A player (0-based; printed 1-based) has no hand left once board and dead cards are removed.
     #[error("player {}'s range is empty after removing board and dead cards", .0 + 1)]
     EmptyRange(usize),

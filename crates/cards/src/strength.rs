@@ -70,7 +70,7 @@ pub fn hand_strength(
     let ours = hand.card_set();
     let common = ours.0 & board.0;
     if common != 0 {
-        return Err(EquityError::BoardDeadOverlap(Card::from_u8(
+        return Err(EquityError::HandOnBoard(Card::from_u8(
             common.trailing_zeros() as u8,
         )));
     }
