@@ -16,9 +16,29 @@ use crate::card::Card;
 
 const MAX_ROUNDS: usize = 8;
 
+/// Pascal's triangle up to 63: the colex ranks of rank sets only need these, so the hot path is a
+/// table read.
+static SMALL_BINOMIALS: [[u64; 64]; 64] = {
+    let mut table = [[0u64; 64]; 64];
+    let mut n = 0;
+    while n < 64 {
+        table[n][0] = 1;
+        let mut k = 1;
+        while k <= n {
+            table[n][k] = table[n - 1][k - 1] + if k < n { table[n - 1][k] } else { 0 };
+            k += 1;
+        }
+        n += 1;
+    }
+    table
+};
+
 fn binomial(n: u64, k: u64) -> u64 {
     if k > n {
         return 0;
+    }
+    if n < 64 {
+        return SMALL_BINOMIALS[n as usize][k as usize];
     }
     let k = k.min(n - k);
     let mut result: u128 = 1;
@@ -368,6 +388,16 @@ fn enumerate_shapes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_binomials_match_the_product_formula() {
+        for n in 0..64u64 {
+            for k in 0..=n.min(20) {
+                let direct = (0..k as u128).fold(1u128, |acc, i| acc * (n as u128 - i) / (i + 1));
+                assert_eq!(binomial(n, k) as u128, direct, "C({n}, {k})");
+            }
+        }
+    }
 
     #[test]
     fn colex_round_trips() {
