@@ -14,7 +14,7 @@ use ponder_solver::{new_solver, Algorithm, SolverOptions};
 /// Arguments of `ponder scale`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example:\n  ponder scale leduc --train 10,100,1000,10000 --search 0,10,100,1000 --out scale-leduc"
+    after_help = "Examples:\n  ponder scale leduc --train 10,100,1000,10000 --search 0,10,100,1000 --out scale-leduc\n  ponder scale 'kuhn_poker(players=3)' --self-play 10,100,1000,10000"
 )]
 pub struct ScaleArgs {
     /// Game string of a 2-player zero-sum game (e.g. leduc, kuhn, liars_dice).
@@ -41,6 +41,11 @@ pub struct ScaleArgs {
     /// instead of re-solving to the end of the game.
     #[arg(long)]
     pub depth_limited: bool,
+    /// Instead of the grid: regret-minimising self-play (vanilla CFR) with NashConv and the gap to a
+    /// coarse correlated equilibrium at these iteration counts (any number of players, general-sum;
+    /// extra games: leduc_poker(players=3), shapley_3x3, shapley_3x3(weighted=true)).
+    #[arg(long, value_name = "ITERATIONS")]
+    pub self_play: Option<String>,
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -61,13 +66,10 @@ pub fn run(args: ScaleArgs) -> anyhow::Result<()> {
     if reference_max < max_train {
         anyhow::bail!("--reference-max {reference_max} is below the largest --train {max_train}");
     }
-    let description = ponder_games::parse_game(&args.game)?;
-    let tree = description.compile().with_context(|| {
-        format!(
-            "{} has no compiled form, so search cannot run on it",
-            args.game
-        )
-    })?;
+    let tree = ponder_search::games::compile_lab_game(&args.game)?;
+    if let Some(self_play) = &args.self_play {
+        return run_self_play(&tree, self_play, &args);
+    }
     PublicTree::new(&tree)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
@@ -138,6 +140,60 @@ pub fn run(args: ScaleArgs) -> anyhow::Result<()> {
                 one / two
             );
         }
+    }
+    Ok(())
+}
+
+fn run_self_play(
+    tree: &ponder_games::CompiledTree,
+    list: &str,
+    args: &ScaleArgs,
+) -> anyhow::Result<()> {
+    let checkpoints = parse_grid("self-play", list, 1, MAX_TRAIN)?;
+    let started = Instant::now();
+    let points = ponder_search::guarantee::self_play(tree, &checkpoints);
+    let seconds = started.elapsed().as_secs_f64();
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let mut csv = String::from("game,iterations,nash_conv,cce_gap\n");
+    for point in &points {
+        csv.push_str(&format!(
+            "\"{}\",{},{:.9},{:.9}\n",
+            tree.game(),
+            point.iterations,
+            point.nash_conv,
+            point.cce_gap
+        ));
+    }
+    std::fs::write(args.out.join("selfplay.csv"), csv)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "game": tree.game(),
+                "players": tree.num_players(),
+                "points": points,
+                "seconds": seconds,
+            }))?
+        );
+    } else {
+        println!(
+            "{} ({} players, {} nodes): vanilla CFR self-play, simultaneous updates",
+            tree.game(),
+            tree.num_players(),
+            tree.num_nodes()
+        );
+        println!("{:>10} {:>14} {:>14}", "iterations", "NashConv", "CCE gap");
+        for point in &points {
+            println!(
+                "{:>10} {:>14.6} {:>14.6}",
+                point.iterations, point.nash_conv, point.cce_gap
+            );
+        }
+        println!(
+            "done in {seconds:.1} s; wrote {}/selfplay.csv",
+            args.out.display()
+        );
     }
     Ok(())
 }
