@@ -35,7 +35,9 @@ fn bot_match(bots: [&'static str; 2], options: &MatchOptions) -> (MatchOutcome, 
             thread::spawn(move || {
                 let stream = connect(&address, Duration::from_secs(5)).unwrap();
                 // A silent dealer fails the test instead of hanging it.
-                stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(30)))
+                    .unwrap();
                 let mut bot = make_bot(name, i as u64).unwrap();
                 run_client(&def, stream, bot.as_mut()).unwrap()
             })
@@ -160,7 +162,9 @@ fn match_with_rogue(turns: usize, reply: fn(&str) -> String) -> MatchOutcome {
     let def_for_client = def.clone();
     let client = thread::spawn(move || {
         let stream = connect(&good_address, Duration::from_secs(5)).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
         let mut bot = make_bot("call", 0).unwrap();
         run_client(&def_for_client, stream, bot.as_mut())
     });
