@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use ponder_games::{CompiledTree, NodeId, CHANCE_CODE, TERMINAL_CODE};
 use ponder_solver::Policy;
 
-use crate::resolve::{resolve, resolve_depth_limited, LeafValues, ResolveOutcome};
+use crate::resolve::{resolve, resolve_depth_limited, resolve_unsafe, LeafValues, ResolveOutcome};
 use crate::SearchError;
 
 /// One public state where a player acts: its decision nodes (the re-solving roots) and the actor.
@@ -135,6 +135,8 @@ pub enum SearchMode {
     /// Re-solve to the next chance node (Leduc: the end of the betting round) with the opponent
     /// choosing among blueprint continuation strategies at the leaves.
     DepthLimited,
+    /// Unsafe re-solving (joint blueprint ranges, no gadget, no check): for comparison only.
+    Unsafe,
 }
 
 /// [`search_policy`] with a choice of [`SearchMode`].
@@ -156,6 +158,9 @@ pub fn search_policy_with(
         let results: Vec<_> = level
             .par_iter()
             .map(|point| match &leaves {
+                None if mode == SearchMode::Unsafe => {
+                    resolve_unsafe(tree, &probabilities, &point.roots, point.player, iterations)
+                }
                 None => resolve(tree, &probabilities, &point.roots, point.player, iterations),
                 Some(leaves) => resolve_depth_limited(
                     tree,

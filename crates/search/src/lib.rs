@@ -29,7 +29,8 @@ pub use agent::{
     SearchMode, SearchStats,
 };
 pub use resolve::{
-    resolve, resolve_depth_limited, LeafValues, ResolveOutcome, Resolved, CONTINUATION_BIAS,
+    resolve, resolve_depth_limited, resolve_unsafe, LeafValues, ResolveOutcome, Resolved,
+    CONTINUATION_BIAS,
 };
 
 /// Why search cannot run on a game.

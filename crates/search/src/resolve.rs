@@ -819,3 +819,63 @@ fn resolve_with(
         margin_gain,
     }
 }
+
+/// Unsafe re-solving, for comparison only: the subgame is solved from the current strategy's joint
+/// ranges (chance × both players' reach) with no gadget and no safety check. It can raise
+/// exploitability; it exists to show that the gadget is what prevents that.
+pub fn resolve_unsafe(
+    tree: &CompiledTree,
+    policy: &[f64],
+    roots: &[NodeId],
+    player: usize,
+    iterations: usize,
+) -> Resolved {
+    let mut gadget = Gadget::build(tree, policy, roots, player, None);
+    let gadget_nodes = gadget.code.len();
+    let joint: Vec<f64> = roots
+        .iter()
+        .zip(&gadget.root_reach)
+        .map(|(&root, &reach)| {
+            let chance = reach_of(tree, policy, root, usize::MAX);
+            if chance > 0.0 {
+                reach * reach_of(tree, policy, root, 1 - player) / chance
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let total: f64 = joint.iter().sum();
+    if total <= 0.0 || iterations == 0 {
+        return Resolved {
+            outcome: ResolveOutcome::Unreachable,
+            writes: Vec::new(),
+            gadget_nodes,
+            margin_gain: 0.0,
+        };
+    }
+    for (index, reach) in joint.iter().enumerate() {
+        gadget.edge[1 + index] = reach / total;
+        // Terminating is made worthless to the opponent, so it always plays the subgame.
+        let terminal = gadget.first_child[1 + index] as usize;
+        gadget.payoff[terminal] = 1e9;
+    }
+    let current = gadget.local_strategy(policy);
+    let strategy = gadget.solve(iterations, player, &current);
+    let mut writes = Vec::new();
+    for infoset in 0..gadget.infoset_player.len() {
+        let original = gadget.original_slot[infoset];
+        if original == u32::MAX || gadget.infoset_player[infoset] as usize != player {
+            continue;
+        }
+        let range = gadget.first_slot[infoset] as usize..gadget.first_slot[infoset + 1] as usize;
+        for (offset, slot) in range.enumerate() {
+            writes.push((original + offset as u32, strategy[slot]));
+        }
+    }
+    Resolved {
+        outcome: ResolveOutcome::Improved,
+        writes,
+        gadget_nodes,
+        margin_gain: 0.0,
+    }
+}

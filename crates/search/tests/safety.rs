@@ -93,3 +93,35 @@ fn depth_limited_search_on_leduc_is_safe_and_helps() {
         "depth-limited search improved only {improved} cells"
     );
 }
+
+/// The safety tests have teeth: without the gadget (unsafe re-solving from the blueprint's joint
+/// ranges) the same agent does become more exploitable than its blueprint in some cells.
+#[test]
+fn unsafe_resolving_can_increase_exploitability() {
+    let mut worse = Vec::new();
+    for game in ["kuhn_poker", "leduc_poker"] {
+        let tree = ponder_games::parse_game(game).unwrap().compile().unwrap();
+        let public_tree = PublicTree::new(&tree).unwrap();
+        for (train, blueprint) in blueprints(&tree, &[10, 100, 1000]) {
+            let before = evaluate(&tree, &blueprint).nash_conv;
+            for budget in [10, 100] {
+                let (searched, _) = ponder_search::search_policy_with(
+                    &tree,
+                    &public_tree,
+                    &blueprint,
+                    budget,
+                    ponder_search::SearchMode::Unsafe,
+                );
+                let after = evaluate(&tree, &searched).nash_conv;
+                eprintln!("unsafe {game} train {train} search {budget}: {before:.6} -> {after:.6}");
+                if after > before + 1e-6 {
+                    worse.push((game, train, budget));
+                }
+            }
+        }
+    }
+    assert!(
+        !worse.is_empty(),
+        "unsafe re-solving never hurt: the safety test would be vacuous"
+    );
+}
