@@ -56,6 +56,24 @@ impl Discount {
 /// Subtrees with at least this much storage are worth a rayon split.
 const PARALLEL_STORAGE: usize = 1 << 14;
 
+thread_local! {
+    /// Per-thread pool of scratch buffers, so the recursive iteration does not allocate once warm.
+    static POOL: std::cell::RefCell<Vec<Vec<f32>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A zeroed scratch buffer of `len` values from this thread's pool.
+fn take(len: usize) -> Vec<f32> {
+    let mut buffer = POOL.with(|p| p.borrow_mut().pop()).unwrap_or_default();
+    buffer.clear();
+    buffer.resize(len, 0.0);
+    buffer
+}
+
+/// Returns a scratch buffer to this thread's pool.
+fn give(buffer: Vec<f32>) {
+    POOL.with(|p| p.borrow_mut().push(buffer));
+}
+
 /// The solver state: the game and, for every player node, regrets and strategy sums.
 pub struct Solver {
     /// The game being solved.
@@ -180,7 +198,8 @@ fn regret_matching(regrets: &[f32], actions: usize, hands: usize, strategy: &mut
     for (s, &r) in first.iter_mut().zip(&regrets[..hands]) {
         *s = r.max(0.0);
     }
-    let mut totals = first.to_vec();
+    let mut totals = take(hands);
+    totals.copy_from_slice(first);
     for a in 1..actions {
         let row = &regrets[a * hands..(a + 1) * hands];
         let out = &mut strategy[a * hands..(a + 1) * hands];
@@ -196,6 +215,7 @@ fn regret_matching(regrets: &[f32], actions: usize, hands: usize, strategy: &mut
             *s = if t > 0.0 { *s / t } else { uniform };
         }
     }
+    give(totals);
 }
 
 /// Splits `rest` (the storage after a node's own values) into its children's subtree slices.
@@ -229,16 +249,18 @@ fn cfr(ctx: &Ctx, id: NodeId, storage: &mut [f32], opp_reach: &[f32], out: &mut 
             let hands = game.hands[ctx.player].len();
             let data = &game.chances[node.chance as usize];
             let children = data.child_cards.len();
-            let mut results = vec![0.0f32; children * hands];
+            let mut results = take(children * hands);
             let slices = split_children(game, id, storage);
             let first = node.first_child;
             let run = |(k, (slice, result)): (usize, (&mut &mut [f32], &mut [f32]))| {
                 let card = data.child_cards[k];
-                let mut reach = opp_reach.to_vec();
+                let mut reach = take(opp_reach.len());
+                reach.copy_from_slice(opp_reach);
                 for &o in &game.hands[1 - ctx.player].with_card[card as usize] {
                     reach[o as usize] = 0.0;
                 }
                 cfr(ctx, NodeId(first + k as u32), slice, &reach, result);
+                give(reach);
                 for &h in &game.hands[ctx.player].with_card[card as usize] {
                     result[h as usize] = 0.0;
                 }
@@ -258,20 +280,21 @@ fn cfr(ctx: &Ctx, id: NodeId, storage: &mut [f32], opp_reach: &[f32], out: &mut 
                     .for_each(run);
             }
             combine_chance(game, ctx.player, data, &results, out);
+            give(results);
         }
         NodeKind::Player(actor) => {
             let actions = node.num_children as usize;
             let own_hands = game.hands[actor.index()].len();
             let (own, rest) = storage.split_at_mut(2 * actions * own_hands);
             let (regrets, sums) = own.split_at_mut(actions * own_hands);
-            let mut strategy = vec![0.0f32; actions * own_hands];
+            let mut strategy = take(actions * own_hands);
             regret_matching(regrets, actions, own_hands, &mut strategy);
             let mut slices = split_children(game, id, rest);
             let first = node.first_child;
             let parallel = node.storage_end - node.storage_start >= PARALLEL_STORAGE;
             if actor.index() == ctx.player {
                 let hands = own_hands;
-                let mut values = vec![0.0f32; actions * hands];
+                let mut values = take(actions * hands);
                 let run = |(k, (slice, result)): (usize, (&mut &mut [f32], &mut [f32]))| {
                     cfr(ctx, NodeId(first + k as u32), slice, opp_reach, result);
                 };
@@ -305,6 +328,7 @@ fn cfr(ctx: &Ctx, id: NodeId, storage: &mut [f32], opp_reach: &[f32], out: &mut 
                         *r = *r * factor + (v - o);
                     }
                 }
+                give(values);
             } else {
                 let opp_hands = own_hands;
                 let hands = game.hands[ctx.player].len();
@@ -316,12 +340,15 @@ fn cfr(ctx: &Ctx, id: NodeId, storage: &mut [f32], opp_reach: &[f32], out: &mut 
                         *s = *s * d.strategy + p * r;
                     }
                 }
-                let mut values = vec![0.0f32; actions * hands];
+                let mut values = take(actions * hands);
                 let run = |(k, (slice, result)): (usize, (&mut &mut [f32], &mut [f32]))| {
                     let strat = &strategy[k * opp_hands..(k + 1) * opp_hands];
-                    let reach: Vec<f32> =
-                        opp_reach.iter().zip(strat).map(|(&r, &s)| r * s).collect();
+                    let mut reach = take(opp_hands);
+                    for ((x, &r), &s) in reach.iter_mut().zip(opp_reach).zip(strat) {
+                        *x = r * s;
+                    }
                     cfr(ctx, NodeId(first + k as u32), slice, &reach, result);
+                    give(reach);
                 };
                 if parallel {
                     slices
@@ -342,7 +369,9 @@ fn cfr(ctx: &Ctx, id: NodeId, storage: &mut [f32], opp_reach: &[f32], out: &mut 
                         *o += v;
                     }
                 }
+                give(values);
             }
+            give(strategy);
         }
     }
 }
@@ -489,10 +518,11 @@ pub fn evaluate(
             let hands = game.hands[player].len();
             let data = &game.chances[node.chance as usize];
             let children = data.child_cards.len();
-            let mut results = vec![0.0f32; children * hands];
+            let mut results = take(children * hands);
             let run = |(k, result): (usize, &mut [f32])| {
                 let card = data.child_cards[k];
-                let mut reach = opp_reach.to_vec();
+                let mut reach = take(opp_reach.len());
+                reach.copy_from_slice(opp_reach);
                 for &o in &game.hands[1 - player].with_card[card as usize] {
                     reach[o as usize] = 0.0;
                 }
@@ -505,6 +535,7 @@ pub fn evaluate(
                     &reach,
                     result,
                 );
+                give(reach);
                 for &h in &game.hands[player].with_card[card as usize] {
                     result[h as usize] = 0.0;
                 }
@@ -515,11 +546,12 @@ pub fn evaluate(
                 results.chunks_mut(hands).enumerate().for_each(run);
             }
             combine_chance(game, player, data, &results, out);
+            give(results);
         }
         NodeKind::Player(actor) => {
             let actions = node.num_children as usize;
             let hands = game.hands[player].len();
-            let mut values = vec![0.0f32; actions * hands];
+            let mut values = take(actions * hands);
             let parallel = node.storage_end - node.storage_start >= PARALLEL_STORAGE;
             if actor.index() == player {
                 let run = |(k, result): (usize, &mut [f32])| {
@@ -548,7 +580,7 @@ pub fn evaluate(
                 } else {
                     let sums = &storage[node.storage_start + actions * hands
                         ..node.storage_start + 2 * actions * hands];
-                    let mut strategy = vec![0.0f32; actions * hands];
+                    let mut strategy = take(actions * hands);
                     normalize_average(sums, actions, hands, &mut strategy);
                     out.fill(0.0);
                     for a in 0..actions {
@@ -561,17 +593,20 @@ pub fn evaluate(
                             *o += v * s;
                         }
                     }
+                    give(strategy);
                 }
             } else {
                 let opp_hands = game.hands[actor.index()].len();
                 let sums = &storage[node.storage_start + actions * opp_hands
                     ..node.storage_start + 2 * actions * opp_hands];
-                let mut strategy = vec![0.0f32; actions * opp_hands];
+                let mut strategy = take(actions * opp_hands);
                 normalize_average(sums, actions, opp_hands, &mut strategy);
                 let run = |(k, result): (usize, &mut [f32])| {
                     let strat = &strategy[k * opp_hands..(k + 1) * opp_hands];
-                    let reach: Vec<f32> =
-                        opp_reach.iter().zip(strat).map(|(&r, &s)| r * s).collect();
+                    let mut reach = take(opp_hands);
+                    for ((x, &r), &s) in reach.iter_mut().zip(opp_reach).zip(strat) {
+                        *x = r * s;
+                    }
                     evaluate(
                         game,
                         storage,
@@ -581,6 +616,7 @@ pub fn evaluate(
                         &reach,
                         result,
                     );
+                    give(reach);
                 };
                 if parallel {
                     values.par_chunks_mut(hands).enumerate().for_each(run);
@@ -593,7 +629,9 @@ pub fn evaluate(
                         *o += v;
                     }
                 }
+                give(strategy);
             }
+            give(values);
         }
     }
 }
