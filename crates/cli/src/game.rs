@@ -7,7 +7,10 @@ use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use ponder_games::{parse_game, CompiledTree};
-use ponder_solver::{evaluate, new_solver, Algorithm, Evaluation, Policy, SolverOptions};
+use ponder_solver::{
+    evaluate, new_solver, Algorithm, CfrSolver, CfrVariant, Evaluation, Policy, Solver,
+    SolverOptions,
+};
 use serde_json::{json, Value};
 
 /// `ponder game ...` subcommands.
@@ -406,6 +409,26 @@ fn openspiel_rate(python: &std::path::Path, case: &str, seconds: f64) -> anyhow:
         .context("OpenSpiel benchmark printed no rate")
 }
 
+/// Iterations run and seconds taken by `solver` in about `seconds` (after one warm-up iteration).
+fn time_solver(solver: &mut dyn Solver, algorithm: Algorithm, seconds: f64) -> (u64, f64) {
+    // One warm-up iteration touches every array once.
+    solver.iterate();
+    let batch = if matches!(algorithm, Algorithm::ExternalSamplingMccfr) {
+        1000
+    } else {
+        1
+    };
+    let started = Instant::now();
+    let mut iterations = 0u64;
+    while started.elapsed().as_secs_f64() < seconds || iterations < 2 {
+        for _ in 0..batch {
+            solver.iterate();
+        }
+        iterations += batch;
+    }
+    (iterations, started.elapsed().as_secs_f64())
+}
+
 /// Runs `ponder bench game`: ponder and OpenSpiel side by side on the same machine in one run.
 pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
     if !(args.seconds > 0.0 && args.seconds.is_finite()) {
@@ -425,22 +448,7 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
         let tree = compile(game)?;
         let algorithm: Algorithm = algorithm.parse()?;
         let mut solver = new_solver(&tree, algorithm, &SolverOptions::default());
-        // One warm-up iteration touches every array once.
-        solver.iterate();
-        let batch = if matches!(algorithm, Algorithm::ExternalSamplingMccfr) {
-            1000
-        } else {
-            1
-        };
-        let started = Instant::now();
-        let mut iterations = 0u64;
-        while started.elapsed().as_secs_f64() < args.seconds || iterations < 2 {
-            for _ in 0..batch {
-                solver.iterate();
-            }
-            iterations += batch;
-        }
-        let seconds = started.elapsed().as_secs_f64();
+        let (iterations, seconds) = time_solver(solver.as_mut(), algorithm, args.seconds);
         let ponder_rate = iterations as f64 / seconds;
         let openspiel = match &python {
             Some(python) => Some(openspiel_rate(python, name, args.seconds)?),
@@ -450,6 +458,7 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
             "case": name,
             "game": tree.game(),
             "algorithm": algorithm.name(),
+            "threads": 1,
             "ponder_iterations": iterations,
             "ponder_seconds": seconds,
             "ponder_iterations_per_second": ponder_rate,
@@ -457,6 +466,26 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
             "ratio": openspiel.map(|rate| ponder_rate / rate),
             "target_ratio": target,
         }));
+        if algorithm == Algorithm::CfrPlus {
+            // The same solver on two threads (bit-identical iterates), against the same anchor.
+            let mut solver = CfrSolver::new(&tree, CfrVariant::Plus, false);
+            solver.set_threads(2);
+            let threads = solver.threads();
+            let (iterations, seconds) = time_solver(&mut solver, algorithm, args.seconds);
+            let ponder_rate = iterations as f64 / seconds;
+            rows.push(json!({
+                "case": format!("{name} {threads}t"),
+                "game": tree.game(),
+                "algorithm": algorithm.name(),
+                "threads": threads,
+                "ponder_iterations": iterations,
+                "ponder_seconds": seconds,
+                "ponder_iterations_per_second": ponder_rate,
+                "openspiel_iterations_per_second": openspiel,
+                "ratio": openspiel.map(|rate| ponder_rate / rate),
+                "target_ratio": target,
+            }));
+        }
     }
     if args.json {
         println!(
@@ -466,14 +495,14 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     println!(
-        "{:<16} {:>14} {:>14} {:>9} {:>7}",
+        "{:<20} {:>14} {:>14} {:>9} {:>7}",
         "case", "ponder it/s", "OpenSpiel it/s", "ratio", "target"
     );
     for row in &rows {
         let openspiel = row["openspiel_iterations_per_second"].as_f64();
         let ratio = row["ratio"].as_f64();
         println!(
-            "{:<16} {:>14.1} {:>14} {:>9} {:>6}x",
+            "{:<20} {:>14.1} {:>14} {:>9} {:>6}x",
             row["case"].as_str().unwrap_or(""),
             row["ponder_iterations_per_second"].as_f64().unwrap_or(0.0),
             openspiel.map_or("-".to_string(), |rate| format!("{rate:.1}")),

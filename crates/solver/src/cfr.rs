@@ -75,6 +75,10 @@ pub struct CfrSolver<'t> {
     /// accumulated so that sums over an information set's nodes round identically. `None` when every
     /// set lies at one depth: breadth-first order within a level then already is depth-first order.
     update_order: Option<Vec<Vec<Internal>>>,
+    /// Two-thread split of the tree below a cut level (see [`Split`]), when built and usable.
+    split: Option<Split>,
+    /// Worker threads for the passes: 1 (default) or 2 (uses `split`).
+    threads: usize,
 }
 
 impl<'t> CfrSolver<'t> {
@@ -157,6 +161,8 @@ impl<'t> CfrSolver<'t> {
             stale: vec![true; players],
             values,
             update_order,
+            split: None,
+            threads: 1,
         };
         // Chance probabilities never change: their component is computed once.
         solver.forward(players);
@@ -166,6 +172,27 @@ impl<'t> CfrSolver<'t> {
     /// The compiled tree this solver runs on.
     pub fn tree(&self) -> &'t CompiledTree {
         self.tree
+    }
+
+    /// Runs the forward and backward passes on up to `threads` threads (1 by default). With 2, the
+    /// subtrees below the first wide level are split into two groups such that no information set of
+    /// the traverser spans both groups, so every regret and average sum is still accumulated by one
+    /// thread in ascending node order: the iterates are bit-identical to the single-threaded ones.
+    /// Falls back to one thread when the tree has no such split (information sets spanning depths).
+    pub fn set_threads(&mut self, threads: usize) {
+        self.threads = threads.max(1);
+        if self.threads > 1 && self.split.is_none() && self.update_order.is_none() {
+            self.split = Split::build(self.tree, &self.internal, &self.levels);
+        }
+    }
+
+    /// Threads the passes actually use (1 when no split was possible).
+    pub fn threads(&self) -> usize {
+        if self.threads > 1 && self.split.is_some() {
+            2
+        } else {
+            1
+        }
     }
 
     /// Cumulative regrets per slot (after the variant's clipping or discounting).
@@ -195,6 +222,30 @@ impl<'t> CfrSolver<'t> {
 
     /// Forward pass for one reach component (a player, or chance = `players`), parents before children.
     fn forward(&mut self, component: usize) {
+        if self.threads > 1 {
+            if let Some(split) = &self.split {
+                let reach = &mut self.reach[component][..];
+                reach[0] = 1.0;
+                let shared = SharedMut(reach.as_mut_ptr());
+                let chance = self.tree.num_players();
+                let probabilities = &self.probabilities[..];
+                let internal = &self.internal[..];
+                let top = &internal[..self.levels[split.cut].start];
+                // SAFETY (all three calls): ranges checked in `new`; the top part runs alone, then
+                // the two groups write disjoint subtrees' children.
+                unsafe { forward_entries(top, component, chance, probabilities, shared) };
+                let [first, second] = &split.forward;
+                rayon::join(
+                    || unsafe {
+                        forward_group(internal, first, component, chance, probabilities, shared)
+                    },
+                    || unsafe {
+                        forward_group(internal, second, component, chance, probabilities, shared)
+                    },
+                );
+                return;
+            }
+        }
         let chance = self.tree.num_players();
         let probabilities = &self.probabilities[..];
         let reach = &mut self.reach[component][..];
@@ -253,6 +304,45 @@ impl<'t> CfrSolver<'t> {
             },
             average: &mut self.average,
         };
+        if self.threads > 1 {
+            if let Some(groups) = self
+                .split
+                .as_ref()
+                .and_then(|split| split.backward[me].as_ref())
+            {
+                let cut = self.split.as_ref().map_or(0, |split| split.cut);
+                let values = &mut self.values[me];
+                let raw = RawUpdate::<S> {
+                    me,
+                    weight: update.weight,
+                    weight_last: update.weight_last,
+                    probabilities: update.probabilities,
+                    reach: update.reach,
+                    values: SharedMut(values.as_mut_ptr()),
+                    regret: SharedMut(update.regret.as_mut_ptr()),
+                    average: SharedMut(update.average.as_mut_ptr()),
+                };
+                let internal = &self.internal[..];
+                let [first, second] = groups;
+                // SAFETY: the groups hold disjoint subtrees (disjoint nodes) and, by construction of
+                // the split, disjoint sets of the traverser's information sets (disjoint slots).
+                rayon::join(
+                    || unsafe { raw.group(internal, first, player) },
+                    || unsafe { raw.group(internal, second, player) },
+                );
+                for level in self.levels[..cut].iter().rev() {
+                    for internal in &self.internal[level.clone()] {
+                        let value = node_value(internal, values, update.probabilities);
+                        // SAFETY: node ids checked in `new` (`check_ranges`).
+                        unsafe { *values.get_unchecked_mut(internal.node as usize) = value };
+                        if internal.code == player {
+                            update.apply(internal, values, value);
+                        }
+                    }
+                }
+                return;
+            }
+        }
         let values = &mut self.values[me];
         match &self.update_order {
             None => {
@@ -458,6 +548,282 @@ impl<const S: usize> Update<'_, S> {
     }
 }
 
+/// A raw pointer shared by the two threads of a split pass, which touch disjoint elements.
+#[derive(Clone, Copy)]
+struct SharedMut(*mut f64);
+
+// SAFETY: only used by the split passes, whose two threads write disjoint index sets.
+unsafe impl Send for SharedMut {}
+// SAFETY: as above.
+unsafe impl Sync for SharedMut {}
+
+/// One subtree below the cut: per level from the cut down, its internal entries' index range.
+type Subtree = Vec<Range<usize>>;
+
+/// How the tree below a cut level is shared between two threads.
+struct Split {
+    /// Level index of the subtree roots; levels above are processed by one thread.
+    cut: usize,
+    /// Two groups of subtrees for the forward pass (any partition works there).
+    forward: [Vec<Subtree>; 2],
+    /// Per traverser: two groups of subtrees, ascending, such that no information set of that
+    /// player has nodes in both; `None` when no balanced split exists for that player.
+    backward: Vec<Option<[Vec<Subtree>; 2]>>,
+}
+
+impl Split {
+    fn build(tree: &CompiledTree, internal: &[Internal], levels: &[Range<usize>]) -> Option<Self> {
+        let cut = levels.iter().position(|level| level.len() >= 16)?;
+        let mut owner = vec![u32::MAX; tree.num_nodes()];
+        for (subtree, entry) in internal[levels[cut].clone()].iter().enumerate() {
+            owner[entry.node as usize] = subtree as u32;
+        }
+        let count = levels[cut].len();
+        let mut subtrees: Vec<Subtree> = vec![Vec::new(); count];
+        for level in &levels[cut..] {
+            let mut previous = 0u32;
+            for index in level.clone() {
+                let entry = internal[index];
+                let subtree = owner[entry.node as usize];
+                // Every internal node below the cut descends from one root, and BFS order keeps
+                // each root's descendants at a level contiguous and in root order.
+                if subtree == u32::MAX || subtree < previous {
+                    return None;
+                }
+                previous = subtree;
+                let ranges = &mut subtrees[subtree as usize];
+                let depth = level_index(levels, index) - cut;
+                while ranges.len() <= depth {
+                    ranges.push(index..index);
+                }
+                if ranges[depth].is_empty() {
+                    ranges[depth] = index..index + 1;
+                } else if ranges[depth].end == index {
+                    ranges[depth].end = index + 1;
+                } else {
+                    return None;
+                }
+                for child in entry.first_child..entry.first_child + entry.count as u32 {
+                    owner[child as usize] = subtree;
+                }
+            }
+        }
+        let sizes: Vec<usize> = subtrees
+            .iter()
+            .map(|ranges| ranges.iter().map(|range| range.len()).sum())
+            .collect();
+        let total: usize = sizes.iter().sum();
+        let mut forward = [Vec::new(), Vec::new()];
+        let mut running = 0;
+        for (subtree, ranges) in subtrees.iter().enumerate() {
+            let group = usize::from(running * 2 >= total);
+            running += sizes[subtree];
+            forward[group].push(ranges.clone());
+        }
+        let infosets = tree.node_infosets();
+        let backward = (0..tree.num_players())
+            .map(|player| {
+                // Union subtrees that share one of `player`'s information sets.
+                let mut parent: Vec<usize> = (0..count).collect();
+                fn find(parent: &mut [usize], mut x: usize) -> usize {
+                    while parent[x] != x {
+                        parent[x] = parent[parent[x]];
+                        x = parent[x];
+                    }
+                    x
+                }
+                let mut first_seen = vec![usize::MAX; tree.num_infosets()];
+                for (subtree, ranges) in subtrees.iter().enumerate() {
+                    for range in ranges {
+                        for entry in &internal[range.clone()] {
+                            if entry.code as usize != player {
+                                continue;
+                            }
+                            let infoset = infosets[entry.node as usize] as usize;
+                            if first_seen[infoset] == usize::MAX {
+                                first_seen[infoset] = subtree;
+                            } else {
+                                let a = find(&mut parent, first_seen[infoset]);
+                                let b = find(&mut parent, subtree);
+                                parent[a.max(b)] = a.min(b);
+                            }
+                        }
+                    }
+                }
+                let mut component_size = vec![0usize; count];
+                for (subtree, &size) in sizes.iter().enumerate() {
+                    let root = find(&mut parent, subtree);
+                    component_size[root] += size;
+                }
+                // Greedy: largest components first, each to the lighter group.
+                let mut roots: Vec<usize> = (0..count)
+                    .filter(|&subtree| find(&mut parent, subtree) == subtree)
+                    .collect();
+                roots.sort_by_key(|&root| std::cmp::Reverse(component_size[root]));
+                let mut group_of = vec![0usize; count];
+                let mut load = [0usize; 2];
+                for root in roots {
+                    let group = usize::from(load[1] < load[0]);
+                    load[group] += component_size[root];
+                    group_of[root] = group;
+                }
+                if load[0].min(load[1]) * 4 < total {
+                    return None;
+                }
+                let mut groups = [Vec::new(), Vec::new()];
+                for (subtree, ranges) in subtrees.iter().enumerate() {
+                    let root = find(&mut parent, subtree);
+                    groups[group_of[root]].push(ranges.clone());
+                }
+                Some(groups)
+            })
+            .collect();
+        Some(Self {
+            cut,
+            forward,
+            backward,
+        })
+    }
+}
+
+/// The level holding internal entry `index`.
+fn level_index(levels: &[Range<usize>], index: usize) -> usize {
+    levels.partition_point(|level| level.end <= index)
+}
+
+/// Forward pass over `entries` for one reach component through a shared pointer.
+///
+/// # Safety
+/// Ranges checked by `check_ranges`; no other thread touches these entries' children.
+unsafe fn forward_entries(
+    entries: &[Internal],
+    component: usize,
+    chance: usize,
+    probabilities: &[f64],
+    reach: SharedMut,
+) {
+    let reach = reach.0;
+    for internal in entries {
+        let first = internal.first_child as usize;
+        let count = internal.count as usize;
+        let offset = internal.probability_offset as usize;
+        let parent = *reach.add(internal.node as usize);
+        // This node's children: written by this thread only, never the parent's slot.
+        let children = std::slice::from_raw_parts_mut(reach.add(first), count);
+        let actor = if internal.code == ponder_games::CHANCE_CODE {
+            chance
+        } else {
+            internal.code as usize
+        };
+        if actor == component {
+            let action_probabilities = probabilities.get_unchecked(offset..offset + count);
+            for (child, &probability) in children.iter_mut().zip(action_probabilities) {
+                *child = parent * probability;
+            }
+        } else {
+            children.fill(parent);
+        }
+    }
+}
+
+/// Forward pass over a group of subtrees, parents before children.
+///
+/// # Safety
+/// As [`forward_entries`].
+unsafe fn forward_group(
+    internal: &[Internal],
+    group: &[Subtree],
+    component: usize,
+    chance: usize,
+    probabilities: &[f64],
+    reach: SharedMut,
+) {
+    for subtree in group {
+        for range in subtree {
+            forward_entries(
+                internal.get_unchecked(range.clone()),
+                component,
+                chance,
+                probabilities,
+                reach,
+            );
+        }
+    }
+}
+
+/// [`Update`] through shared pointers, for the split backward pass.
+struct RawUpdate<'a, const S: usize> {
+    me: usize,
+    weight: f64,
+    weight_last: bool,
+    probabilities: &'a [f64],
+    reach: [&'a [f64]; S],
+    values: SharedMut,
+    regret: SharedMut,
+    average: SharedMut,
+}
+
+// SAFETY: the pointers are only dereferenced on disjoint index sets by the two threads.
+unsafe impl<const S: usize> Sync for RawUpdate<'_, S> {}
+
+impl<const S: usize> RawUpdate<'_, S> {
+    /// Backward pass over a group of subtrees, each deepest level first, subtrees in ascending order
+    /// (so a shared information set's nodes are accumulated in ascending node order, as serially).
+    ///
+    /// # Safety
+    /// Ranges checked by `check_ranges`; the other thread's group shares no node and no slot.
+    unsafe fn group(&self, internal: &[Internal], group: &[Subtree], player: u8) {
+        let values = self.values.0;
+        for subtree in group {
+            for range in subtree.iter().rev() {
+                for entry in internal.get_unchecked(range.clone()) {
+                    let first = entry.first_child as usize;
+                    let count = entry.count as usize;
+                    let offset = entry.probability_offset as usize;
+                    // Short-lived views of this node's children and slots: only this thread
+                    // touches them, and they never overlap the node's own value slot.
+                    let child_values = std::slice::from_raw_parts(values.add(first), count);
+                    let action_probabilities =
+                        self.probabilities.get_unchecked(offset..offset + count);
+                    let mut value = 0.0;
+                    for (child_value, probability) in child_values.iter().zip(action_probabilities)
+                    {
+                        value += probability * child_value;
+                    }
+                    let node = entry.node as usize;
+                    *values.add(node) = value;
+                    if entry.code != player {
+                        continue;
+                    }
+                    let mut others = 1.0;
+                    for (component, reach) in self.reach.iter().enumerate() {
+                        if component != self.me {
+                            others *= *reach.get_unchecked(node);
+                        }
+                    }
+                    let own = *self.reach.get_unchecked(self.me).get_unchecked(node);
+                    let regrets = std::slice::from_raw_parts_mut(self.regret.0.add(offset), count);
+                    for (regret, child_value) in regrets.iter_mut().zip(child_values) {
+                        *regret += others * (child_value - value);
+                    }
+                    let averages =
+                        std::slice::from_raw_parts_mut(self.average.0.add(offset), count);
+                    if self.weight_last {
+                        for (sum, &probability) in averages.iter_mut().zip(action_probabilities) {
+                            *sum += own * probability * self.weight;
+                        }
+                    } else {
+                        let weighted_own = self.weight * own;
+                        for (sum, &probability) in averages.iter_mut().zip(action_probabilities) {
+                            *sum += weighted_own * probability;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Each player's decision nodes in depth-first (OpenSpiel recursion) order.
 fn depth_first_order(internal: &[Internal], players: usize) -> Vec<Vec<Internal>> {
     let mut by_node = vec![u32::MAX; internal.last().map_or(0, |last| last.node as usize + 1)];
@@ -534,6 +900,42 @@ mod tests {
                 }
                 assert_eq!(levels.regret, fallback.regret, "{game} {variant:?}");
                 assert_eq!(levels.average, fallback.average, "{game} {variant:?}");
+            }
+        }
+    }
+
+    /// The two-thread split must give bit-identical iterates to one thread, for every variant.
+    #[test]
+    fn two_threads_match_one_thread_bit_for_bit() {
+        for game in ["leduc_poker", "liars_dice", "kuhn_poker(players=3)"] {
+            let tree = ponder_games::parse_game(game).unwrap().compile().unwrap();
+            for variant in [
+                CfrVariant::Vanilla,
+                CfrVariant::Plus,
+                CfrVariant::Discounted {
+                    alpha: 1.5,
+                    beta: 0.0,
+                    gamma: 2.0,
+                },
+                CfrVariant::PredictivePlus,
+            ] {
+                for simultaneous in [false, true] {
+                    let mut one = CfrSolver::new(&tree, variant, simultaneous);
+                    let mut two = CfrSolver::new(&tree, variant, simultaneous);
+                    two.set_threads(2);
+                    if game != "kuhn_poker(players=3)" {
+                        assert_eq!(two.threads(), 2, "{game}");
+                        let split = two.split.as_ref().unwrap();
+                        assert!(split.backward.iter().all(Option::is_some), "{game}");
+                    }
+                    for _ in 0..5 {
+                        one.iterate();
+                        two.iterate();
+                    }
+                    assert_eq!(one.regret, two.regret, "{game} {variant:?}");
+                    assert_eq!(one.average, two.average, "{game} {variant:?}");
+                    assert_eq!(one.probabilities, two.probabilities, "{game} {variant:?}");
+                }
             }
         }
     }
