@@ -118,7 +118,7 @@ pub fn run(args: ScaleArgs) -> anyhow::Result<()> {
     let json = serde_json::json!({
         "report": report,
         "total_seconds": total_seconds,
-        "speedup": speedup.map(|(one, two)| serde_json::json!({"one_thread_seconds": one, "two_thread_seconds": two, "speedup": one / two})),
+        "speedup": speedup.map(|(one, two, parallelism)| serde_json::json!({"one_thread_seconds": one, "two_thread_seconds": two, "speedup": one / two, "work_over_span": parallelism})),
     });
     std::fs::write(
         args.out.join("scale.json"),
@@ -132,9 +132,9 @@ pub fn run(args: ScaleArgs) -> anyhow::Result<()> {
             "grid done in {total_seconds:.1} s; wrote {0}/scale.csv, {0}/scale.svg, {0}/scale.json",
             args.out.display()
         );
-        if let Some((one, two)) = speedup {
+        if let Some((one, two, parallelism)) = speedup {
             println!(
-                "one search (train {}, search {}): 1 thread {one:.3} s, 2 threads {two:.3} s, speed-up {:.2}x",
+                "one search (train {}, search {}): 1 thread {one:.3} s, 2 threads {two:.3} s, speed-up {:.2}x (work/span {parallelism:.2}: the most threads could give)",
                 train[0],
                 search.last().expect("non-empty"),
                 one / two
@@ -240,7 +240,7 @@ fn measure_speedup(
     train: u64,
     budget: u64,
     mode: SearchMode,
-) -> anyhow::Result<(f64, f64)> {
+) -> anyhow::Result<(f64, f64, f64)> {
     let public_tree = PublicTree::new(tree)?;
     let mut solver = new_solver(tree, Algorithm::CfrPlus, &SolverOptions::default());
     for _ in 0..train {
@@ -248,13 +248,16 @@ fn measure_speedup(
     }
     let blueprint = solver.average_policy();
     let mut seconds = Vec::new();
+    let mut parallelism = 1.0;
     for threads in [1, 2] {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()?;
         let started = Instant::now();
-        pool.install(|| search_policy_with(tree, &public_tree, &blueprint, budget as usize, mode));
+        let (_, stats) = pool
+            .install(|| search_policy_with(tree, &public_tree, &blueprint, budget as usize, mode));
         seconds.push(started.elapsed().as_secs_f64());
+        parallelism = stats.node_iterations as f64 / stats.span_node_iterations.max(1) as f64;
     }
-    Ok((seconds[0], seconds[1]))
+    Ok((seconds[0], seconds[1], parallelism))
 }

@@ -112,6 +112,9 @@ pub struct SearchStats {
     pub kept_current: usize,
     /// Search compute: CFR+ iterations times gadget nodes, summed over re-solves.
     pub node_iterations: u64,
+    /// The critical path of that work with unlimited threads: per seat, the largest re-solve of each
+    /// depth summed over depths; the larger seat's. `node_iterations / span` bounds the speed-up.
+    pub span_node_iterations: u64,
 }
 
 /// The policy the search agent plays everywhere: `blueprint` re-solved with `iterations` CFR+
@@ -154,36 +157,66 @@ pub fn search_policy_with(
     if iterations == 0 {
         return (Policy::from_probabilities(probabilities), stats);
     }
-    for level in &public_tree.levels {
-        let results: Vec<_> = level
-            .par_iter()
-            .map(|point| match &leaves {
-                None if mode == SearchMode::Unsafe => {
-                    resolve_unsafe(tree, &probabilities, &point.roots, point.player, iterations)
+    // The two seats' searches are independent (a re-solve reads only its own player's strategy and
+    // chance; the opponent is represented by its root values), so they run side by side, each on its
+    // own copy of the policy; each copy then contributes its own player's slots.
+    let run_seat = |seat: usize| -> (Vec<f64>, SearchStats) {
+        let mut probabilities = blueprint.probabilities().to_vec();
+        let mut stats = SearchStats::default();
+        for level in &public_tree.levels {
+            let results: Vec<_> = level
+                .par_iter()
+                .filter(|point| point.player == seat)
+                .map(|point| match &leaves {
+                    None if mode == SearchMode::Unsafe => {
+                        resolve_unsafe(tree, &probabilities, &point.roots, seat, iterations)
+                    }
+                    None => resolve(tree, &probabilities, &point.roots, seat, iterations),
+                    Some(leaves) => resolve_depth_limited(
+                        tree,
+                        &probabilities,
+                        &point.roots,
+                        seat,
+                        iterations,
+                        leaves,
+                    ),
+                })
+                .collect();
+            let largest = results
+                .iter()
+                .filter(|result| result.outcome != ResolveOutcome::Unreachable)
+                .map(|result| (result.gadget_nodes * iterations) as u64)
+                .max()
+                .unwrap_or(0);
+            stats.span_node_iterations += largest;
+            for result in results {
+                match result.outcome {
+                    ResolveOutcome::Unreachable => continue,
+                    ResolveOutcome::Improved => stats.improved += 1,
+                    ResolveOutcome::KeptCurrent => stats.kept_current += 1,
                 }
-                None => resolve(tree, &probabilities, &point.roots, point.player, iterations),
-                Some(leaves) => resolve_depth_limited(
-                    tree,
-                    &probabilities,
-                    &point.roots,
-                    point.player,
-                    iterations,
-                    leaves,
-                ),
-            })
-            .collect();
-        for result in results {
-            match result.outcome {
-                ResolveOutcome::Unreachable => continue,
-                ResolveOutcome::Improved => stats.improved += 1,
-                ResolveOutcome::KeptCurrent => stats.kept_current += 1,
-            }
-            stats.resolves += 1;
-            stats.node_iterations += (result.gadget_nodes * iterations) as u64;
-            for (slot, probability) in result.writes {
-                probabilities[slot as usize] = probability;
+                stats.resolves += 1;
+                stats.node_iterations += (result.gadget_nodes * iterations) as u64;
+                for (slot, probability) in result.writes {
+                    probabilities[slot as usize] = probability;
+                }
             }
         }
+        (probabilities, stats)
+    };
+    let ((seat0, stats0), (seat1, stats1)) = rayon::join(|| run_seat(0), || run_seat(1));
+    for (seat, (copy, seat_stats)) in [(seat0, stats0), (seat1, stats1)].into_iter().enumerate() {
+        for infoset in tree.infosets_of(seat) {
+            let slots = tree.slots(ponder_games::InfoSetId(infoset as u32));
+            probabilities[slots.clone()].copy_from_slice(&copy[slots]);
+        }
+        stats.resolves += seat_stats.resolves;
+        stats.improved += seat_stats.improved;
+        stats.kept_current += seat_stats.kept_current;
+        stats.node_iterations += seat_stats.node_iterations;
+        stats.span_node_iterations = stats
+            .span_node_iterations
+            .max(seat_stats.span_node_iterations);
     }
     (Policy::from_probabilities(probabilities), stats)
 }
