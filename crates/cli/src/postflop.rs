@@ -498,6 +498,12 @@ pub fn run_show(args: ShowArgs) -> anyhow::Result<()> {
             for (k, action) in report.actions.iter().enumerate() {
                 println!();
                 println!("{action} (% of each hand class)");
+                let header: String = RANKS
+                    .iter()
+                    .take(13)
+                    .map(|&r| format!("{:>4}", r as char))
+                    .collect();
+                println!("     {header}");
                 for (row, &rank) in RANKS.iter().enumerate().take(13) {
                     let line: Vec<String> = (0..13)
                         .map(|col| match by_class.get(&grid_class(row, col)) {
