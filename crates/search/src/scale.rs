@@ -344,7 +344,7 @@ impl ScaleReport {
             height - margin,
             width - margin
         ));
-        for decade in x_min.floor() as i32..=x_max.ceil() as i32 {
+        for decade in x_min.ceil() as i32..=x_max.floor() as i32 {
             let x = x_of(10f64.powi(decade));
             if x < margin - 0.5 || x > width - margin + 0.5 {
                 continue;
@@ -356,7 +356,7 @@ impl ScaleReport {
                 height - margin + 18.0
             ));
         }
-        for decade in y_min.floor() as i32..=y_max.ceil() as i32 {
+        for decade in y_min.ceil() as i32..=y_max.floor() as i32 {
             let y = y_of(10f64.powi(decade));
             if y < margin - 0.5 || y > height - margin + 0.5 {
                 continue;
