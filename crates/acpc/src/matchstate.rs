@@ -387,14 +387,18 @@ pub fn to_engine(hand: &HandState, action: AcpcAction) -> Option<Action> {
         AcpcAction::Fold => Action::Fold,
         AcpcAction::Call => Action::CheckCall,
         AcpcAction::Raise(Some(total)) => {
-            let earlier = hand.contributions()[seat] - hand.street_bets()[seat];
-            Action::RaiseTo(total.checked_sub(earlier)?)
+            Action::RaiseTo(total.checked_sub(earlier_streets(hand, seat))?)
         }
         AcpcAction::Raise(None) => match hand.legal()?.raise {
             Some((min, max)) if min == max => Action::RaiseTo(min),
             _ => return None,
         },
     })
+}
+
+/// Chips `seat` put in before this street: ACPC raise amounts are hand totals, the engine's street totals.
+fn earlier_streets(hand: &HandState, seat: usize) -> Chips {
+    hand.contributions()[seat] - hand.street_bets()[seat]
 }
 
 /// The ACPC action for an engine action of the seat to act (no-limit raises as hand totals).
@@ -405,8 +409,7 @@ pub fn to_acpc(hand: &HandState, action: Action, limit: bool) -> AcpcAction {
         Action::RaiseTo(_) if limit => AcpcAction::Raise(None),
         Action::RaiseTo(to) => {
             let seat = hand.to_act().unwrap_or(0);
-            let earlier = hand.contributions()[seat] - hand.street_bets()[seat];
-            AcpcAction::Raise(Some(earlier + to))
+            AcpcAction::Raise(Some(earlier_streets(hand, seat) + to))
         }
     }
 }

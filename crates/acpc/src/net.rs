@@ -208,22 +208,16 @@ fn play_hand(
                 return Err(position);
             }
         }
-        if over {
-            for position in 0..n {
-                players[player_at(position)]
-                    .writer
-                    .flush()
-                    .map_err(|_| position)?;
-            }
-            return Ok((hand, betting, invalid));
-        }
-        let seat = hand.to_act().expect("not over");
         for position in 0..n {
             players[player_at(position)]
                 .writer
                 .flush()
                 .map_err(|_| position)?;
         }
+        if over {
+            return Ok((hand, betting, invalid));
+        }
+        let seat = hand.to_act().expect("not over");
         let player = &mut players[player_at(seat)];
         let reply = read_line(player).ok_or(seat)?;
         let street = hand.street();

@@ -61,7 +61,7 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
     let ponder_rate = args.hands as f64 / seconds;
 
     let pokerkit = if args.pokerkit_hands > 0 {
-        pokerkit_rate(&args)?
+        pokerkit_rate(&args, config.clone())?
     } else {
         None
     };
@@ -102,9 +102,9 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// PokerKit's hands per second replaying `pokerkit_hands` random hands at the same table size, or
+/// PokerKit's hands per second replaying `pokerkit_hands` random hands at `config` (button rotating), or
 /// `None` when the oracle venv is absent.
-fn pokerkit_rate(args: &BenchArgs) -> anyhow::Result<Option<f64>> {
+fn pokerkit_rate(args: &BenchArgs, mut config: TableConfig) -> anyhow::Result<Option<f64>> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let python = std::env::var_os("PONDER_PYTHON")
         .map(std::path::PathBuf::from)
@@ -112,13 +112,6 @@ fn pokerkit_rate(args: &BenchArgs) -> anyhow::Result<Option<f64>> {
     if !python.exists() {
         return Ok(None);
     }
-    let mut config = TableConfig::new(
-        vec![args.stack_bb * 2; args.seats],
-        0,
-        1,
-        2,
-        Betting::NoLimit,
-    );
     let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
     let path =
         std::env::temp_dir().join(format!("ponder-bench-holdem-{}.jsonl", std::process::id()));

@@ -1,22 +1,8 @@
 //! `ponder game info|solve|eval`: JSON keys, values and one-line errors with exit code 2.
 
-use std::process::Command;
+mod common;
 
-fn ponder(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_ponder"))
-        .args(args)
-        .output()
-        .expect("ponder runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
-fn json(text: &str) -> serde_json::Value {
-    serde_json::from_str(text).unwrap_or_else(|error| panic!("{error}: {text}"))
-}
+use common::{json, ponder};
 
 #[test]
 fn info_prints_the_reference_counts() {

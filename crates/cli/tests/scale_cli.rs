@@ -1,19 +1,9 @@
 //! `ponder scale` through the binary: a small grid writes its files with consistent rows, self-play
 //! reports, and bad grids or games are refused with one-line errors and exit code 2.
 
-use std::process::Command;
+mod common;
 
-fn ponder(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_ponder"))
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+use common::ponder;
 
 #[test]
 fn kuhn_grid_writes_csv_svg_and_json() {

@@ -230,6 +230,43 @@ fn split_children<'s>(game: &Game, id: NodeId, mut rest: &'s mut [f32]) -> Vec<&
     slices
 }
 
+/// Runs `run((k, row))` on each `hands`-wide row of `values`, on the rayon pool when `parallel`.
+fn for_each_row<F>(parallel: bool, values: &mut [f32], hands: usize, run: F)
+where
+    F: Fn((usize, &mut [f32])) + Sync + Send,
+{
+    if parallel {
+        values.par_chunks_mut(hands).enumerate().for_each(run);
+    } else {
+        values.chunks_mut(hands).enumerate().for_each(run);
+    }
+}
+
+/// Runs `run((k, (child storage, row)))` for each child `k`, on the rayon pool when `parallel`.
+fn for_each_child<F>(
+    parallel: bool,
+    slices: &mut [&mut [f32]],
+    values: &mut [f32],
+    hands: usize,
+    run: F,
+) where
+    F: Fn((usize, (&mut &mut [f32], &mut [f32]))) + Sync + Send,
+{
+    if parallel {
+        slices
+            .par_iter_mut()
+            .zip(values.par_chunks_mut(hands))
+            .enumerate()
+            .for_each(run);
+    } else {
+        slices
+            .iter_mut()
+            .zip(values.chunks_mut(hands))
+            .enumerate()
+            .for_each(run);
+    }
+}
+
 fn cfr(ctx: &Ctx, id: NodeId, storage: &mut [f32], opp_reach: &[f32], out: &mut [f32]) {
     let game = ctx.game;
     let node = &game.nodes[id.0 as usize];
@@ -250,7 +287,7 @@ fn cfr(ctx: &Ctx, id: NodeId, storage: &mut [f32], opp_reach: &[f32], out: &mut 
             let data = &game.chances[node.chance as usize];
             let children = data.child_cards.len();
             let mut results = take(children * hands);
-            let slices = split_children(game, id, storage);
+            let mut slices = split_children(game, id, storage);
             let first = node.first_child;
             let run = |(k, (slice, result)): (usize, (&mut &mut [f32], &mut [f32]))| {
                 let card = data.child_cards[k];
@@ -265,20 +302,8 @@ fn cfr(ctx: &Ctx, id: NodeId, storage: &mut [f32], opp_reach: &[f32], out: &mut 
                     result[h as usize] = 0.0;
                 }
             };
-            let mut slices = slices;
-            if node.storage_end - node.storage_start >= PARALLEL_STORAGE {
-                slices
-                    .par_iter_mut()
-                    .zip(results.par_chunks_mut(hands))
-                    .enumerate()
-                    .for_each(run);
-            } else {
-                slices
-                    .iter_mut()
-                    .zip(results.chunks_mut(hands))
-                    .enumerate()
-                    .for_each(run);
-            }
+            let parallel = node.storage_end - node.storage_start >= PARALLEL_STORAGE;
+            for_each_child(parallel, &mut slices, &mut results, hands, run);
             combine_chance(game, ctx.player, data, &results, out);
             give(results);
         }
@@ -298,19 +323,7 @@ fn cfr(ctx: &Ctx, id: NodeId, storage: &mut [f32], opp_reach: &[f32], out: &mut 
                 let run = |(k, (slice, result)): (usize, (&mut &mut [f32], &mut [f32]))| {
                     cfr(ctx, NodeId(first + k as u32), slice, opp_reach, result);
                 };
-                if parallel {
-                    slices
-                        .par_iter_mut()
-                        .zip(values.par_chunks_mut(hands))
-                        .enumerate()
-                        .for_each(run);
-                } else {
-                    slices
-                        .iter_mut()
-                        .zip(values.chunks_mut(hands))
-                        .enumerate()
-                        .for_each(run);
-                }
+                for_each_child(parallel, &mut slices, &mut values, hands, run);
                 out.fill(0.0);
                 for a in 0..actions {
                     let row = &values[a * hands..(a + 1) * hands];
@@ -350,19 +363,7 @@ fn cfr(ctx: &Ctx, id: NodeId, storage: &mut [f32], opp_reach: &[f32], out: &mut 
                     cfr(ctx, NodeId(first + k as u32), slice, &reach, result);
                     give(reach);
                 };
-                if parallel {
-                    slices
-                        .par_iter_mut()
-                        .zip(values.par_chunks_mut(hands))
-                        .enumerate()
-                        .for_each(run);
-                } else {
-                    slices
-                        .iter_mut()
-                        .zip(values.chunks_mut(hands))
-                        .enumerate()
-                        .for_each(run);
-                }
+                for_each_child(parallel, &mut slices, &mut values, hands, run);
                 out.fill(0.0);
                 for a in 0..actions {
                     for (o, &v) in out.iter_mut().zip(&values[a * hands..(a + 1) * hands]) {
@@ -540,11 +541,12 @@ pub fn evaluate(
                     result[h as usize] = 0.0;
                 }
             };
-            if node.storage_end - node.storage_start >= PARALLEL_STORAGE {
-                results.par_chunks_mut(hands).enumerate().for_each(run);
-            } else {
-                results.chunks_mut(hands).enumerate().for_each(run);
-            }
+            for_each_row(
+                node.storage_end - node.storage_start >= PARALLEL_STORAGE,
+                &mut results,
+                hands,
+                run,
+            );
             combine_chance(game, player, data, &results, out);
             give(results);
         }
@@ -565,11 +567,7 @@ pub fn evaluate(
                         result,
                     );
                 };
-                if parallel {
-                    values.par_chunks_mut(hands).enumerate().for_each(run);
-                } else {
-                    values.chunks_mut(hands).enumerate().for_each(run);
-                }
+                for_each_row(parallel, &mut values, hands, run);
                 if best {
                     out.copy_from_slice(&values[..hands]);
                     for a in 1..actions {
@@ -618,11 +616,7 @@ pub fn evaluate(
                     );
                     give(reach);
                 };
-                if parallel {
-                    values.par_chunks_mut(hands).enumerate().for_each(run);
-                } else {
-                    values.chunks_mut(hands).enumerate().for_each(run);
-                }
+                for_each_row(parallel, &mut values, hands, run);
                 out.fill(0.0);
                 for a in 0..actions {
                     for (o, &v) in out.iter_mut().zip(&values[a * hands..(a + 1) * hands]) {
