@@ -63,7 +63,31 @@ thread_local! {
 
 /// A zeroed scratch buffer of `len` values from this thread's pool.
 fn take(len: usize) -> Vec<f32> {
-    let mut buffer = POOL.with(|p| p.borrow_mut().pop()).unwrap_or_default();
+    // The smallest pooled buffer that fits (else the largest, grown): taking any buffer would let
+    // every pooled buffer grow to the largest size ever asked for (a chance node's children x hands).
+    let mut buffer = POOL
+        .with(|p| {
+            let mut pool = p.borrow_mut();
+            let mut best: Option<usize> = None;
+            for (i, b) in pool.iter().enumerate() {
+                let better = match best {
+                    None => true,
+                    Some(j) => {
+                        let (c, cj) = (b.capacity(), pool[j].capacity());
+                        if cj >= len {
+                            c >= len && c < cj
+                        } else {
+                            c > cj
+                        }
+                    }
+                };
+                if better {
+                    best = Some(i);
+                }
+            }
+            best.map(|i| pool.swap_remove(i))
+        })
+        .unwrap_or_default();
     buffer.clear();
     buffer.resize(len, 0.0);
     buffer
