@@ -1,7 +1,9 @@
 //! Exploitability from the vector-form best response equals an independent brute-force best response
-//! (scalar, one hand pair at a time, showdowns by direct evaluation) on small spots.
+//! (scalar, one hand pair at a time, showdowns by direct evaluation) on small spots. The brute force takes
+//! only the tree's shape and the average strategy from the solver: payoffs come from the betting tree's
+//! chips, hand strengths from `ponder_cards::evaluate`, dealt cards from a plain loop over the deck.
 
-use ponder_postflop::cards_glue;
+use ponder_cards::{evaluate, Card};
 use ponder_postflop::game::{Game, NodeId, NodeKind};
 use ponder_postflop::solve::PreparedSpot;
 use ponder_postflop::solver::Solver;
@@ -24,6 +26,21 @@ fn spot(
     PreparedSpot::new(SpotFile::from_toml(&text, "test").unwrap()).unwrap()
 }
 
+/// What the winner of `node` wins from the loser (each put in half the starting pot plus `committed`).
+fn stake(game: &Game, node: NodeId, loser: usize) -> f64 {
+    let action = game.tree.node(game.nodes[node.0 as usize].action_node);
+    game.tree.config.starting_pot as f64 / 2.0 + action.committed[loser] as f64
+}
+
+fn strength(board: &[u8], hand: (u8, u8)) -> u16 {
+    let mut cards: Vec<Card> = board
+        .iter()
+        .map(|&c| Card::from_index(c).unwrap())
+        .collect();
+    cards.extend([hand.0, hand.1].map(|c| Card::from_index(c).unwrap()));
+    evaluate(&cards).0
+}
+
 fn compatible(a: (u8, u8), b: (u8, u8)) -> bool {
     a.0 != b.0 && a.0 != b.1 && a.1 != b.0 && a.1 != b.1
 }
@@ -43,11 +60,12 @@ fn brute(solver: &Solver, player: usize, id: NodeId, h: usize, opp_reach: &[f64]
                 .filter(|&o| compatible(own, opp.cards[o]))
                 .map(|o| opp_reach[o])
                 .sum();
-            sign * node.payoff as f64 * mass
+            sign * stake(game, id, folder.index()) * mass
         }
         NodeKind::Showdown(_) => {
-            let board = node.board;
-            let mine = cards_glue::strength(&board, own.0, own.1);
+            let board = &node.board[..node.board_len as usize];
+            assert_eq!(board.len(), 5);
+            let mine = strength(board, own);
             let mut value = 0.0;
             for o in 0..opp.len() {
                 let theirs = opp.cards[o];
@@ -57,13 +75,12 @@ fn brute(solver: &Solver, player: usize, id: NodeId, h: usize, opp_reach: &[f64]
                 {
                     continue;
                 }
-                let other = cards_glue::strength(&board, theirs.0, theirs.1);
-                let sign = match mine.cmp(&other) {
-                    std::cmp::Ordering::Greater => 1.0,
-                    std::cmp::Ordering::Less => -1.0,
+                let won = match mine.cmp(&strength(board, theirs)) {
+                    std::cmp::Ordering::Greater => stake(game, id, 1 - player),
+                    std::cmp::Ordering::Less => -stake(game, id, player),
                     std::cmp::Ordering::Equal => 0.0,
                 };
-                value += sign * node.payoff as f64 * opp_reach[o];
+                value += won * opp_reach[o];
             }
             value
         }
@@ -99,7 +116,8 @@ fn brute(solver: &Solver, player: usize, id: NodeId, h: usize, opp_reach: &[f64]
                     &reach,
                 );
             }
-            value / data.possible as f64
+            // Given both hands, the next card is one of the 52 − board − 4 cards left, each equally likely.
+            value / (52 - node.board_len as usize - 4) as f64
         }
         NodeKind::Player(actor) => {
             let children: Vec<NodeId> = game.children(id).map(NodeId).collect();
@@ -134,12 +152,25 @@ fn brute_force_values(solver: &Solver) -> [f64; 2] {
             .iter()
             .map(|&w| w as f64)
             .collect();
+        let opp = &game.hands[1 - player];
         let mut total = 0.0;
         for h in 0..game.hands[player].len() {
             total += game.hands[player].weights[h] as f64
                 * brute(solver, player, NodeId(0), h, &opp_reach);
         }
-        total / game.pair_weight
+        let mut pairs = 0.0;
+        for (&own, &w) in game.hands[player]
+            .cards
+            .iter()
+            .zip(&game.hands[player].weights)
+        {
+            for (&theirs, &v) in opp.cards.iter().zip(&opp.weights) {
+                if compatible(own, theirs) {
+                    pairs += w as f64 * v as f64;
+                }
+            }
+        }
+        total / pairs
     })
 }
 
@@ -155,17 +186,25 @@ fn check(prepared: &PreparedSpot, iterations: u32) {
         solver.iterate();
     }
     let fast = solver.best_response_values();
+    let pot = prepared.file.starting_pot as f64;
     let slow = brute_force_values(&solver);
     for p in 0..2 {
         assert!(
-            (fast[p] - slow[p]).abs() < 1e-3 * (1.0 + slow[p].abs()),
+            // f32 storage and sums in the solver: about 1e-7 of the pot measured.
+            (fast[p] - slow[p]).abs() < 1e-6 * pot,
             "player {p}: vector {} brute force {}",
             fast[p],
             slow[p]
         );
     }
+    let exploitability = (slow[0] + slow[1]) / 2.0 / pot * 100.0;
     assert!(
-        fast[0] + fast[1] >= -1e-6,
+        (solver.exploitability_pct() - exploitability).abs() < 1e-4,
+        "exploitability {}% vs brute force {exploitability}%",
+        solver.exploitability_pct()
+    );
+    assert!(
+        exploitability >= -1e-4,
         "exploitability must be non-negative"
     );
 }
@@ -174,8 +213,8 @@ fn check(prepared: &PreparedSpot, iterations: u32) {
 fn river_spot_matches_brute_force() {
     let prepared = spot(
         "QsJh2h8d3c",
-        "AA,KK,QJs,T9s,A5s,87s",
-        "QQ,JJ,AK,KQs,T9s,54s",
+        "AA,KK:0.6,QJs,T9s,A5s,87s:0.3",
+        "QQ,JJ,AK:0.75,KQs,T9s,54s",
         "33%, 75%, a",
         "3x",
         200,
@@ -190,8 +229,8 @@ fn river_spot_matches_brute_force() {
 fn turn_spot_matches_brute_force() {
     let prepared = spot(
         "Td9d6hQc",
-        "AA,KJs,87s,T9s",
-        "QQ,KK,AK,J8s",
+        "AA,KJs:0.5,87s,T9s",
+        "QQ,KK:0.8,AK,J8s",
         "60%, a",
         "a",
         200,
