@@ -179,6 +179,8 @@ fn progress_bar(target: f64, max_iterations: u32) -> ProgressBar {
 /// Runs `ponder solve`.
 pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
     let threads = set_threads(args.threads)?;
+    // A spot file is prepared at once, so its errors point at the file's line and column.
+    let mut prepared = None;
     let (name, file, resume) = if let Some(path) = &args.resume {
         let (header, storage) = solve::load(path)?;
         (
@@ -187,7 +189,10 @@ pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
             Some((header, storage)),
         )
     } else if let Some(path) = &args.spot_file {
-        (path.display().to_string(), SpotFile::load(path)?, None)
+        let spot = PreparedSpot::load(path)?;
+        let file = spot.file.clone();
+        prepared = Some(spot);
+        (path.display().to_string(), file, None)
     } else if let Some(name) = &args.spot {
         (name.clone(), load_bench()?.spot(name)?.clone(), None)
     } else {
@@ -201,7 +206,10 @@ pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
         bail!("--target must be a non-negative number");
     }
     let build_start = Instant::now();
-    let prepared = PreparedSpot::new(file.clone())?;
+    let prepared = match prepared {
+        Some(prepared) => prepared,
+        None => PreparedSpot::new(file.clone())?,
+    };
     let game = prepared.game();
     let estimate = MemoryEstimate::of(&game);
     let build_seconds = build_start.elapsed().as_secs_f64();

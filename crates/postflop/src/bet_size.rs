@@ -88,6 +88,20 @@ pub enum BetSizeError {
     },
 }
 
+impl BetSizeError {
+    /// 1-based column of the offending entry in the list.
+    pub fn column(&self) -> usize {
+        match self {
+            BetSizeError::Empty { column }
+            | BetSizeError::MissingUnit { column, .. }
+            | BetSizeError::NotPositive { column, .. }
+            | BetSizeError::Invalid { column, .. }
+            | BetSizeError::MultipleInBet { column, .. }
+            | BetSizeError::MultipleTooSmall { column, .. } => *column,
+        }
+    }
+}
+
 /// Whether a list is for opening bets (no bet faced) or for raises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SizeKind {

@@ -58,6 +58,17 @@ pub enum CardsError {
     BoardLength(usize),
 }
 
+impl CardsError {
+    /// 1-based column in the text where the error is, when known.
+    pub fn column(&self) -> Option<usize> {
+        match self {
+            CardsError::Card(error) => Some(error.column),
+            CardsError::Range(error) => Some(error.column),
+            CardsError::BoardLength(_) => None,
+        }
+    }
+}
+
 /// Parses a board such as `Td9d6hQc` (3 to 5 distinct cards, in order).
 pub fn parse_board(text: &str) -> Result<Vec<Card>, CardsError> {
     let cards = parse_cards(text)?;

@@ -21,12 +21,12 @@ pub enum SolveError {
     #[error(transparent)]
     Spot(#[from] SpotError),
     /// A board or range is invalid.
-    #[error("{field}: {source}")]
+    #[error("{field}: {error}")]
     Cards {
         /// Which field.
         field: String,
-        /// Cause.
-        source: CardsError,
+        /// What is wrong (not a `source`: the message already says it, and the CLI prints the chain).
+        error: CardsError,
     },
     /// A range lists a specific combo that uses a board card.
     #[error("{field}: combo `{combo}` at column {column} uses a card of the board {board}")]
@@ -47,6 +47,18 @@ pub enum SolveError {
         field: String,
         /// The board.
         board: String,
+    },
+    /// An error in a spot file, with the file, line and column it points at.
+    #[error("{path}:{line}:{column}: {error}")]
+    InFile {
+        /// File path.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// The error (what and which field).
+        error: Box<SolveError>,
     },
     /// The solve would not fit in the memory allowed.
     #[error(
@@ -93,18 +105,18 @@ impl PreparedSpot {
     /// Parses board and ranges and builds the betting tree.
     pub fn new(file: SpotFile) -> Result<PreparedSpot, SolveError> {
         let config = file.tree_config()?;
-        let board = cards_glue::parse_board(&file.board).map_err(|source| SolveError::Cards {
+        let board = cards_glue::parse_board(&file.board).map_err(|error| SolveError::Cards {
             field: "board".into(),
-            source,
+            error,
         })?;
         let mut ranges: [Vec<(Card, Card, f32)>; 2] = Default::default();
         for (p, (field, text)) in [("oop_range", &file.oop_range), ("ip_range", &file.ip_range)]
             .into_iter()
             .enumerate()
         {
-            let hands = cards_glue::parse_range(text).map_err(|source| SolveError::Cards {
+            let hands = cards_glue::parse_range(text).map_err(|error| SolveError::Cards {
                 field: field.into(),
-                source,
+                error,
             })?;
             if let Some((column, combo)) = cards_glue::combo_on_board(text, &board) {
                 return Err(SolveError::ComboOnBoard {
@@ -133,6 +145,20 @@ impl PreparedSpot {
         })
     }
 
+    /// Reads and prepares a spot file; errors in a TOML file point at its line and column.
+    pub fn load(path: &Path) -> Result<PreparedSpot, SolveError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| SpotError::Io {
+            path: name.clone(),
+            source,
+        })?;
+        if path.extension().is_some_and(|e| e == "json") {
+            return PreparedSpot::new(SpotFile::from_json(&text, &name)?);
+        }
+        PreparedSpot::new(SpotFile::from_toml(&text, &name)?)
+            .map_err(|error| error.located(&text, &name))
+    }
+
     /// Deals the game tree (no solver storage yet).
     pub fn game(&self) -> Game {
         Game::new(
@@ -141,6 +167,38 @@ impl PreparedSpot {
             [&self.ranges[0], &self.ranges[1]],
             true,
         )
+    }
+}
+
+impl SolveError {
+    /// The field a spot error is about, and the 1-based column within that field's text if known.
+    fn field(&self) -> Option<(&str, Option<usize>)> {
+        match self {
+            SolveError::Spot(SpotError::BetSize { field, error }) => {
+                Some((field, Some(error.column())))
+            }
+            SolveError::Spot(SpotError::Invalid { field, .. }) => Some((field, None)),
+            SolveError::Cards { field, error } => Some((field, error.column())),
+            SolveError::ComboOnBoard { field, column, .. } => Some((field, Some(*column))),
+            SolveError::EmptyRange { field, .. } => Some((field, None)),
+            _ => None,
+        }
+    }
+
+    /// Wraps an error about a field of the TOML spot `text` with the file, line and column it points at.
+    pub fn located(self, text: &str, path: &str) -> SolveError {
+        let Some((line, column)) = self
+            .field()
+            .and_then(|(field, inner)| crate::spot::locate_field(text, field, inner))
+        else {
+            return self;
+        };
+        SolveError::InFile {
+            path: path.to_string(),
+            line,
+            column,
+            error: Box::new(self),
+        }
     }
 }
 
@@ -304,8 +362,9 @@ impl Solver {
 }
 
 const MAGIC: &[u8; 8] = b"PONDERPF";
-/// Version of the solve-file format; files of another version are refused.
-pub const FILE_VERSION: u32 = 1;
+/// Version of the solve-file format; files of another version are refused. Version 2 ends the compressed
+/// stream with a CRC-32 of everything before it, so a damaged file is refused instead of misread.
+pub const FILE_VERSION: u32 = 2;
 
 /// What a solve file records besides the storage.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -359,16 +418,22 @@ pub fn save(
         writer.write_all(MAGIC)?;
         writer.write_all(&FILE_VERSION.to_le_bytes())?;
         let mut encoder = flate2::write::DeflateEncoder::new(writer, flate2::Compression::fast());
-        encoder.write_all(&(header_json.len() as u64).to_le_bytes())?;
-        encoder.write_all(&header_json)?;
+        let mut crc = flate2::Crc::new();
+        let length = (header_json.len() as u64).to_le_bytes();
+        for part in [&length[..], &header_json] {
+            crc.update(part);
+            encoder.write_all(part)?;
+        }
         let mut buffer = Vec::with_capacity(1 << 16);
         for chunk in solver.storage.chunks(1 << 14) {
             buffer.clear();
             for value in chunk {
                 buffer.extend_from_slice(&value.to_le_bytes());
             }
+            crc.update(&buffer);
             encoder.write_all(&buffer)?;
         }
+        encoder.write_all(&crc.sum().to_le_bytes())?;
         let writer = encoder.finish()?;
         let file = writer.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
@@ -411,10 +476,12 @@ pub fn load(path: &Path) -> Result<(SolveHeader, Vec<f32>), SolveError> {
         )));
     }
     let mut decoder = flate2::read::DeflateDecoder::new(reader);
+    let mut crc = flate2::Crc::new();
     let mut length = [0u8; 8];
     decoder
         .read_exact(&mut length)
         .map_err(|e| file_error(format!("corrupt solve file: {e}")))?;
+    crc.update(&length);
     let length = u64::from_le_bytes(length);
     if length > 1 << 26 {
         return Err(file_error("corrupt solve file (header length)".into()));
@@ -423,6 +490,7 @@ pub fn load(path: &Path) -> Result<(SolveHeader, Vec<f32>), SolveError> {
     decoder
         .read_exact(&mut header_json)
         .map_err(|e| file_error(format!("corrupt solve file: {e}")))?;
+    crc.update(&header_json);
     let header: SolveHeader = serde_json::from_slice(&header_json)
         .map_err(|e| file_error(format!("corrupt solve header: {e}")))?;
     let mut storage = Vec::new();
@@ -436,12 +504,27 @@ pub fn load(path: &Path) -> Result<(SolveHeader, Vec<f32>), SolveError> {
         decoder
             .read_exact(&mut buffer[..take])
             .map_err(|e| file_error(format!("truncated solve file: {e}")))?;
+        crc.update(&buffer[..take]);
         storage.extend(
             buffer[..take]
                 .chunks_exact(4)
                 .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
         );
         remaining -= take;
+    }
+    let mut stored = [0u8; 4];
+    decoder
+        .read_exact(&mut stored)
+        .map_err(|e| file_error(format!("truncated solve file: {e}")))?;
+    if u32::from_le_bytes(stored) != crc.sum() {
+        return Err(file_error(
+            "corrupt solve file (checksum mismatch): the file was damaged after it was written"
+                .into(),
+        ));
+    }
+    let mut rest = [0u8; 1];
+    if !matches!(decoder.read(&mut rest), Ok(0)) {
+        return Err(file_error("corrupt solve file (data after the end)".into()));
     }
     Ok((header, storage))
 }

@@ -100,11 +100,15 @@ pub enum SpotError {
         /// Cause.
         source: std::io::Error,
     },
-    /// TOML syntax or field error (the message carries line and column).
-    #[error("{path}: {message}")]
+    /// TOML syntax or field error.
+    #[error("{path}:{line}:{column}: {message}")]
     Toml {
         /// File path.
         path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
         /// Parser message.
         message: String,
     },
@@ -121,12 +125,12 @@ pub enum SpotError {
         message: String,
     },
     /// A bet-size list is malformed.
-    #[error("{field}: {source}")]
+    #[error("{field}: {error}")]
     BetSize {
         /// Which field (e.g. `bet_sizes_by_street.turn.oop.raise`).
         field: String,
-        /// Cause.
-        source: BetSizeError,
+        /// What is wrong (not a `source`: the message already says it, and the CLI prints the chain).
+        error: BetSizeError,
     },
     /// Some other field is invalid.
     #[error("{field}: {message}")]
@@ -207,9 +211,14 @@ river = "50%"
 impl SpotFile {
     /// Parses a TOML spot.
     pub fn from_toml(text: &str, path: &str) -> Result<SpotFile, SpotError> {
-        toml::from_str(text).map_err(|e| SpotError::Toml {
-            path: path.to_string(),
-            message: e.to_string().trim_end().replace('\n', " "),
+        toml::from_str(text).map_err(|e| {
+            let (line, column) = line_column(text, e.span().map_or(0, |span| span.start));
+            SpotError::Toml {
+                path: path.to_string(),
+                line,
+                column,
+                message: e.message().trim_end().replace('\n', "; "),
+            }
         })
     }
 
@@ -221,15 +230,20 @@ impl SpotFile {
         })?;
         let name = path.display().to_string();
         if path.extension().is_some_and(|e| e == "json") {
-            serde_json::from_str(&text).map_err(|e| SpotError::Json {
-                path: name,
-                line: e.line(),
-                column: e.column(),
-                message: e.to_string(),
-            })
+            SpotFile::from_json(&text, &name)
         } else {
             SpotFile::from_toml(&text, &name)
         }
+    }
+
+    /// Parses a JSON spot (the fields of the bench file's spots).
+    pub fn from_json(text: &str, path: &str) -> Result<SpotFile, SpotError> {
+        serde_json::from_str(text).map_err(|e| SpotError::Json {
+            path: path.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })
     }
 
     /// The street the spot starts on, from the board length.
@@ -272,7 +286,7 @@ impl SpotFile {
             }
         }
         let parse = |text: &str, kind: SizeKind, field: String| {
-            parse_bet_sizes(text, kind).map_err(|source| SpotError::BetSize { field, source })
+            parse_bet_sizes(text, kind).map_err(|error| SpotError::BetSize { field, error })
         };
         let mut sizes: [[StreetSizes; 2]; 3] = Default::default();
         match (&self.bet_sizes, &self.bet_sizes_by_street) {
@@ -365,4 +379,48 @@ impl SpotFile {
             raise_cap: self.raise_cap,
         })
     }
+}
+
+/// 1-based line and column (in characters) of byte `offset` of `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+/// Where the value of `field` (a dotted path such as `bet_sizes_by_street.turn.oop.raise`) is written in
+/// TOML `text`, as a 1-based line and column; with `inner_column` (1-based, in the string's characters),
+/// the column of that character when the value is a one-line string without escapes.
+pub fn locate_field(
+    text: &str,
+    field: &str,
+    inner_column: Option<usize>,
+) -> Option<(usize, usize)> {
+    let document = toml_edit::ImDocument::parse(text).ok()?;
+    let mut item = document.as_item();
+    for key in field.split('.') {
+        item = item.get(key)?;
+    }
+    let span = item.span()?;
+    let (line, column) = line_column(text, span.start);
+    if let (Some(inner), Some(value)) = (inner_column, item.as_str()) {
+        let raw = text.get(span)?;
+        // A character of the value is a character of the file only between single quotes or plain double
+        // quotes (no escapes, no multi-line form).
+        let verbatim = raw.len() >= 2
+            && !raw.starts_with("\"\"\"")
+            && !raw.starts_with("\'\'\'")
+            && raw.get(1..raw.len() - 1) == Some(value);
+        if verbatim && (1..=value.chars().count() + 1).contains(&inner) {
+            return Some((line, column + inner));
+        }
+    }
+    Some((line, column))
 }
