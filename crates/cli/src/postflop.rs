@@ -210,10 +210,11 @@ pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
         Some(prepared) => prepared,
         None => PreparedSpot::new(file.clone())?,
     };
+    let limit = max_memory(&args.max_memory)?;
+    prepared.check_dealt_size(limit)?;
     let game = prepared.game();
     let estimate = MemoryEstimate::of(&game);
     let build_seconds = build_start.elapsed().as_secs_f64();
-    let limit = max_memory(&args.max_memory)?;
     if !args.json {
         print_header(&name, &prepared, &game, &estimate, limit, threads);
     }

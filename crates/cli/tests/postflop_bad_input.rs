@@ -102,6 +102,14 @@ fn spot_file_mistakes_point_at_file_line_and_column() {
             "missing field `starting_pot`",
         ),
         ("raise = \"3x\"", "raise = \"3x", 9, 12, ""),
+        // Chip counts whose sums would not fit.
+        (
+            "effective_stack = 200",
+            "effective_stack = 4000000000",
+            5,
+            19,
+            "at most",
+        ),
     ];
     for &(from, to, line, column, what) in cases {
         let error = solve_error(&dir, from, to);
@@ -112,6 +120,29 @@ fn spot_file_mistakes_point_at_file_line_and_column() {
         );
         assert!(error.contains(what), "{to}: expected `{what}` in {error}");
     }
+}
+
+#[test]
+fn absurd_trees_are_refused_before_they_are_built() {
+    // 39 bet and 39 raise sizes with 10,000 pots behind: the betting tree alone would not fit anywhere.
+    let dir = scratch("absurd");
+    let sizes: Vec<String> = (1..40).map(|k| format!("{}%", 5 * k)).collect();
+    let text = RIVER
+        .replacen("Qs9h5c2d2s", "Qs9h5c", 1)
+        .replacen("effective_stack = 200", "effective_stack = 1000000", 1)
+        .replacen("50%, a", &sizes.join(", "), 1)
+        .replacen("\"3x\"", &format!("\"{}\"", sizes.join(", ")), 1);
+    let path = dir.join("spot.toml");
+    std::fs::write(&path, text).unwrap();
+    let error = refused(&["solve", path.to_str().unwrap()]);
+    assert!(error.contains("betting tree has more than"), "{error}");
+    // A large but sane flop spot is refused by --max-memory before the cards are dealt.
+    let text = RIVER
+        .replacen("Qs9h5c2d2s", "Qs9h5c", 1)
+        .replacen("50%, a", "33%, 75%, a", 1);
+    std::fs::write(&path, text).unwrap();
+    let error = refused(&["solve", path.to_str().unwrap(), "--max-memory", "1MiB"]);
+    assert!(error.contains("--max-memory"), "{error}");
 }
 
 #[test]

@@ -60,6 +60,9 @@ pub enum SolveError {
         /// The error (what and which field).
         error: Box<SolveError>,
     },
+    /// The betting tree is absurdly large.
+    #[error(transparent)]
+    Tree(#[from] crate::tree::TreeTooLarge),
     /// The solve would not fit in the memory allowed.
     #[error(
         "this spot needs {needed} ({nodes} nodes, {decision} decision nodes) but --max-memory allows {allowed}; \
@@ -141,7 +144,7 @@ impl PreparedSpot {
             file,
             board,
             ranges,
-            tree: ActionTree::build(config),
+            tree: ActionTree::try_build(config)?,
         })
     }
 
@@ -157,6 +160,42 @@ impl PreparedSpot {
         }
         PreparedSpot::new(SpotFile::from_toml(&text, &name)?)
             .map_err(|error| error.located(&text, &name))
+    }
+
+    /// Upper bounds on the dealt game's (nodes, decision nodes), from the betting tree alone: every card
+    /// that can come gets its own copy (suit isomorphism only makes the game smaller).
+    pub fn dealt_bounds(&self) -> (u64, u64) {
+        let first = self.tree.config.first_street.index();
+        let mut copies = [1u64; 3];
+        for street in first + 1..3 {
+            // Cards left when this street's card is dealt: 52 minus the board so far.
+            copies[street] = copies[street - 1] * (52 - 3 - (street as u64 - 1));
+        }
+        let mut bounds = (0u64, 0u64);
+        for node in &self.tree.nodes {
+            let copies = copies[node.street.index()];
+            bounds.0 += copies;
+            if matches!(node.kind, crate::tree::ActionNodeKind::Player(_)) {
+                bounds.1 += copies;
+            }
+        }
+        bounds
+    }
+
+    /// Refuses, before anything is dealt, a spot whose game nodes alone would exceed `max_bytes` (the
+    /// full estimate needs the dealt game, which must not be allocated for an absurd spot).
+    pub fn check_dealt_size(&self, max_bytes: u64) -> Result<(), SolveError> {
+        let (nodes, decision) = self.dealt_bounds();
+        let needed = nodes.saturating_mul(std::mem::size_of::<GameNode>() as u64);
+        if needed > max_bytes {
+            return Err(SolveError::TooBig {
+                needed: format!("more than {}", format_bytes(needed)),
+                allowed: format_bytes(max_bytes),
+                nodes,
+                decision,
+            });
+        }
+        Ok(())
     }
 
     /// Deals the game tree (no solver storage yet).

@@ -150,6 +150,9 @@ pub enum SpotError {
     },
 }
 
+/// Most chips a hand can put in the pot (starting pot plus both stacks), so chip sums fit in `u32`.
+pub const MAX_CHIPS: u64 = 1 << 30;
+
 /// The shared bench file, `../shared/bench/postflop-spots.json`.
 #[derive(Clone, Debug, Deserialize)]
 pub struct BenchFile {
@@ -265,6 +268,14 @@ impl SpotFile {
             return Err(SpotError::Invalid {
                 field: "starting_pot".into(),
                 message: "must be positive".into(),
+            });
+        }
+        if self.starting_pot as u64 + 2 * self.effective_stack as u64 > MAX_CHIPS {
+            return Err(SpotError::Invalid {
+                field: "effective_stack".into(),
+                message: format!(
+                    "starting_pot + 2 × effective_stack must be at most {MAX_CHIPS} chips"
+                ),
             });
         }
         if self.rake != 0.0 {

@@ -203,6 +203,21 @@ impl StreetCounts {
     }
 }
 
+/// Most nodes a betting tree may have (before cards are dealt): far above real spots (the bench's flop
+/// spot has a few thousand), low enough to build in a moment.
+pub const MAX_ACTION_NODES: usize = 2_000_000;
+
+/// A betting tree over [`MAX_ACTION_NODES`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the betting tree has more than {limit} nodes before any card is dealt; use fewer bet or raise sizes, \
+     a raise cap (raise_cap) or a smaller stack"
+)]
+pub struct TreeTooLarge {
+    /// The node limit.
+    pub limit: usize,
+}
+
 /// The public betting tree: nodes in preorder, root first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ActionTree {
@@ -226,7 +241,20 @@ struct BuildState {
 }
 
 impl ActionTree {
-    /// Builds the tree for `config`.
+    /// Builds the tree for `config`, or refuses one of more than [`MAX_ACTION_NODES`] nodes (sizes and
+    /// stacks from a spot file can ask for an astronomically large tree).
+    pub fn try_build(config: TreeConfig) -> Result<ActionTree, TreeTooLarge> {
+        let tree = ActionTree::build(config);
+        if tree.nodes.len() > MAX_ACTION_NODES {
+            return Err(TreeTooLarge {
+                limit: MAX_ACTION_NODES,
+            });
+        }
+        Ok(tree)
+    }
+
+    /// Builds the tree for `config` (for configurations known to be small; user input goes through
+    /// [`ActionTree::try_build`]: past [`MAX_ACTION_NODES`] this tree is cut short).
     pub fn build(config: TreeConfig) -> ActionTree {
         let mut tree = ActionTree {
             config,
@@ -274,6 +302,10 @@ impl ActionTree {
             actions: actions.clone(),
             children: Vec::new(),
         });
+        if self.nodes.len() > MAX_ACTION_NODES {
+            // Stop growing; `try_build` refuses the tree.
+            return id;
+        }
         let mut children = Vec::with_capacity(actions.len());
         for &action in &actions {
             let child = self.build_after(state, action);
@@ -422,7 +454,7 @@ impl ActionTree {
                                     * pot_after_call
                         }
                         BetSize::AllIn => allin_to as f64,
-                        BetSize::Additive(n) => (faced + n) as f64,
+                        BetSize::Additive(n) => faced as f64 + n as f64,
                     };
                     amounts.push(round_chips(raw).clamp(min_to, allin_to));
                 }

@@ -202,3 +202,22 @@ fn memory_limit_refuses_with_figures() {
         "{text}"
     );
 }
+
+#[test]
+fn dealt_bounds_hold_before_dealing() {
+    // The bound checked before the dealt game is built is an upper bound, and not a loose one.
+    for (name, spot) in &bench().spots {
+        let prepared = PreparedSpot::new(spot.clone()).unwrap();
+        let (nodes, decision) = prepared.dealt_bounds();
+        let game = prepared.game();
+        let counts = game.counts();
+        let total: u64 = counts.per_street.iter().sum();
+        assert!(
+            total <= nodes && nodes <= 8 * total,
+            "{name}: {total} nodes, bound {nodes}"
+        );
+        assert!(counts.decision_nodes <= decision, "{name}");
+        assert!(prepared.check_dealt_size(1 << 30).is_ok(), "{name}");
+        assert!(prepared.check_dealt_size(1 << 10).is_err(), "{name}");
+    }
+}
