@@ -22,9 +22,8 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let tables = tables_gen::generate();
     let mut out = String::new();
-    array(&mut out, "FLUSH_RANKS", "u16", &tables.flush);
-    array(&mut out, "RANK_OFFSETS", "u32", &tables.offsets);
-    array(&mut out, "RANK_RANKS", "u16", &tables.ranks);
+    array(&mut out, "RANK_OFFSETS", "u64", &tables.offsets);
+    array(&mut out, "RANKS", "u16", &tables.ranks);
     array(&mut out, "CATEGORY_STARTS", "u16", &tables.category_starts);
     let path = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("tables.rs");
     std::fs::write(path, out).unwrap();

@@ -6,7 +6,9 @@
 // docs/performance.md) so that every multiset of at most 7 ranks with at most 4 of each rank has a
 // distinct sum, and (b) per-suit rank masks. A flush is looked up by the 13-bit rank mask of its suit;
 // anything else by the rank-key sum through a two-level displacement perfect hash: the sum's high bits
-// select a row offset, its low bits a column.
+// select a row offset, its low bits a column. Both lookups read one table (flushes first). The sum
+// lives in the top SUM_BITS bits of the hand's u64 key, and every row of every SUM_BITS-bit value is
+// checked to index inside the table, which is what lets `Hand::rank` read it without a bounds check.
 
 /// Additive per-rank keys (deuce first): all rank multisets of size <= 7 have distinct sums.
 pub const RANK_KEYS: [u32; 13] = [
@@ -18,6 +20,16 @@ pub const RANK_HASH_SHIFT: u32 = 11;
 
 /// Largest rank-key sum of at most 7 cards, plus one.
 pub const RANK_KEY_LIMIT: u32 = 4 * 3453520 + 3 * 1526359 + 1;
+
+/// Bits of the rank-key sum field in a hand's key (the top bits of a `u64`, so the field can never
+/// hold more than this many bits, whatever was added).
+pub const SUM_BITS: u32 = 25;
+
+/// The sum field's lowest bit in a hand's key.
+pub const SUM_SHIFT: u32 = 64 - SUM_BITS;
+
+/// Rows of the perfect hash: every value of the sum field has a row.
+pub const RANK_ROWS: usize = 1 << (SUM_BITS - RANK_HASH_SHIFT);
 
 // Hand categories as numbers, weakest first.
 const HIGH_CARD: u32 = 0;
@@ -190,14 +202,17 @@ pub fn all_raw_values() -> Vec<u32> {
     values
 }
 
-/// The tables: flush table (8,192 dense ranks), row offsets and the hashed rank table.
+/// Entries at the start of `GeneratedTables::ranks` that hold the flush table.
+pub const FLUSH_ENTRIES: usize = 8192;
+
+/// The tables: row offsets and one rank table (flushes first, then the hashed non-flush hands).
 pub struct GeneratedTables {
-    /// Dense rank by 13-bit rank mask of the flush suit (0 where fewer than 5 bits).
-    pub flush: Vec<u16>,
     /// Per row of the rank-key sum (`sum >> RANK_HASH_SHIFT`), its start in `ranks` minus the row's
-    /// first sum (wrapping), so that `ranks[sum + offset]` is the entry; length a power of two.
-    pub offsets: Vec<u32>,
-    /// Dense rank by `sum + offsets[row]`; length a power of two.
+    /// first sum (mod 2^SUM_BITS), shifted into the sum field (`<< SUM_SHIFT`), so that
+    /// `ranks[(key + offset) >> SUM_SHIFT]` is the entry; one per row of any 25-bit sum.
+    pub offsets: Vec<u64>,
+    /// Dense rank: by 13-bit rank mask of the flush suit in `0..FLUSH_ENTRIES` (0 where fewer than
+    /// 5 bits), then by `sum + offset` for the rest; every row's window lies inside.
     pub ranks: Vec<u16>,
     /// Dense rank where each category starts (index = category, weakest first), plus the total.
     pub category_starts: Vec<u16>,
@@ -271,27 +286,43 @@ pub fn generate() -> GeneratedTables {
         }
         offsets[row] = offset as u32;
     }
-    // Pad so that any row offset plus any column stays inside the table, to a power of two so
-    // that the evaluator's index mask (not a bounds check) keeps every lookup in range.
+    // Every possible sum field (any 25-bit value, not only the sums of real hands) must index inside
+    // `ranks`: rows nobody reaches point at the table's start, and the table ends one row width past
+    // the largest offset.
     let max_offset = offsets.iter().copied().max().unwrap_or(0) as usize;
-    ranks.resize((ranks.len().max(max_offset + width)).next_power_of_two(), 0);
-    // Store offsets relative to the row's first sum, so a lookup is `ranks[sum + offset]` (mod 2^32);
-    // pad the rows to a power of two for the same reason.
-    for (row, offset) in offsets.iter_mut().enumerate() {
-        *offset = offset.wrapping_sub((row << RANK_HASH_SHIFT) as u32);
+    ranks.resize(ranks.len().max(max_offset + width), 0);
+    offsets.resize(RANK_ROWS, 0);
+    // One table for both lookups (so both branches of `Hand::rank` end in the same load): the
+    // flush table first, the hashed part after it.
+    let ranks: Vec<u16> = flush.into_iter().chain(ranks).collect();
+    for offset in offsets.iter_mut() {
+        *offset += FLUSH_ENTRIES as u32;
     }
-    offsets.resize(row_count.next_power_of_two(), 0);
-    // `Hand::rank_unchecked` reads both tables without bounds checks or masks for every sum below
-    // RANK_KEY_LIMIT: refuse to build tables for which such a read could leave `ranks`.
-    assert!(((RANK_KEY_LIMIT - 1) >> RANK_HASH_SHIFT) < row_count as u32);
-    for (row, &offset) in offsets.iter().enumerate().take(row_count) {
-        let first = (row << RANK_HASH_SHIFT) as u32;
-        let last = first + (width as u32 - 1);
-        assert!((first.wrapping_add(offset) as usize) < ranks.len());
-        assert!((last.wrapping_add(offset) as usize) < ranks.len());
+    // `Hand::rank` reads `ranks[(key + offsets[row]) >> SUM_SHIFT]`: the offset is the row's start
+    // minus its first sum, modulo 2^SUM_BITS, placed in the sum field's bits (so the addition's carry
+    // leaves the u64 instead of reaching any index).
+    let field = (1u64 << SUM_BITS) - 1;
+    let offsets: Vec<u64> = offsets
+        .iter()
+        .enumerate()
+        .map(|(row, &start)| {
+            let first = (row as u64) << RANK_HASH_SHIFT;
+            ((start as u64).wrapping_sub(first) & field) << SUM_SHIFT
+        })
+        .collect();
+    // `Hand::rank` reads `ranks` without a bounds check for every value of the 25-bit sum field:
+    // refuse to build tables for which such a read could leave `ranks`.
+    assert!(row_count <= RANK_ROWS);
+    const { assert!(RANK_KEY_LIMIT <= 1 << SUM_BITS) };
+    for (row, &offset) in offsets.iter().enumerate() {
+        let first = ((row as u64) << RANK_HASH_SHIFT) << SUM_SHIFT;
+        let start = (first.wrapping_add(offset) >> SUM_SHIFT) as usize;
+        assert!(
+            start + width <= ranks.len(),
+            "row {row} leaves the rank table"
+        );
     }
     GeneratedTables {
-        flush,
         offsets,
         ranks,
         category_starts,
