@@ -146,6 +146,23 @@ fn absurd_trees_are_refused_before_they_are_built() {
 }
 
 #[test]
+fn boards_are_counted_in_cards_not_characters() {
+    // `10d10h9c` is a flop (eight characters, three cards): it must not be solved as a turn.
+    let dir = scratch("ten");
+    let path = dir.join("spot.toml");
+    let text = RIVER
+        .replacen("Qs9h5c2d2s", "10d10h9c", 1)
+        .replacen("AA,KK,QJs", "AA", 1)
+        .replacen("QQ,AK", "KK", 1);
+    std::fs::write(&path, text).unwrap();
+    let (code, out, err) = ponder(&["solve", path.to_str().unwrap(), "--max-iterations", "0"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("flop"), "{out}");
+    let tree = out.lines().find(|l| l.starts_with("tree")).unwrap();
+    assert!(!tree.contains("(flop 0,"), "{tree}");
+}
+
+#[test]
 fn class_ranges_touching_the_board_are_blocked_not_refused() {
     // `QQ` on a board with Qs means the three other queens pairs; only a combo written out (`QsQh`) that
     // uses a board card is a mistake.

@@ -107,11 +107,12 @@ pub struct PreparedSpot {
 impl PreparedSpot {
     /// Parses board and ranges and builds the betting tree.
     pub fn new(file: SpotFile) -> Result<PreparedSpot, SolveError> {
-        let config = file.tree_config()?;
+        // The board first: its errors carry a column, which the tree configuration's check lacks.
         let board = cards_glue::parse_board(&file.board).map_err(|error| SolveError::Cards {
             field: "board".into(),
             error,
         })?;
+        let config = file.tree_config()?;
         let mut ranges: [Vec<(Card, Card, f32)>; 2] = Default::default();
         for (p, (field, text)) in [("oop_range", &file.oop_range), ("ip_range", &file.ip_range)]
             .into_iter()

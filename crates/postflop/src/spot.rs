@@ -251,7 +251,13 @@ impl SpotFile {
 
     /// The street the spot starts on, from the board length.
     pub fn first_street(&self) -> Result<Street, SpotError> {
-        let cards = self.board.chars().filter(|c| !c.is_whitespace()).count() / 2;
+        // Counted on the parsed cards: `10d10h9c` is a flop although it has eight characters.
+        let cards = crate::cards_glue::parse_board_cards(&self.board)
+            .map_err(|error| SpotError::Invalid {
+                field: "board".into(),
+                message: error.to_string(),
+            })?
+            .len();
         Street::from_board_len(cards).ok_or_else(|| SpotError::Invalid {
             field: "board".into(),
             message: format!(
