@@ -220,9 +220,7 @@ pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
     }
     let mut solver = solve::new_solver(game, false, limit)?;
     if let Some((header, storage)) = resume {
-        if storage.len() != solver.storage.len() {
-            bail!("{}: the stored solve does not match the spot's tree (was it written by another version?)", name);
-        }
+        header.check_layout(&solver.game, &name)?;
         solver.storage = storage;
         solver.iteration = header.iteration;
     }
@@ -391,14 +389,7 @@ fn load_solver(path: &Path) -> anyhow::Result<(SpotFile, Solver, Option<f64>)> {
     let (header, storage) = solve::load(path)?;
     let prepared = PreparedSpot::new(header.spot.clone())?;
     let game = prepared.game();
-    if storage.len() != game.storage_len {
-        bail!(
-            "{}: the stored solve has {} values but the spot's tree needs {} (written by another version?)",
-            path.display(),
-            storage.len(),
-            game.storage_len
-        );
-    }
+    header.check_layout(&game, &path.display().to_string())?;
     let mut solver = Solver::with_storage(game, storage);
     solver.iteration = header.iteration;
     Ok((header.spot, solver, header.exploitability_pct))

@@ -419,6 +419,69 @@ pub struct SolveHeader {
     pub storage_len: u64,
     /// Last exploitability measured (% pot), if any.
     pub exploitability_pct: Option<f64>,
+    /// [`layout_fingerprint`] of the game the storage belongs to (absent in the first version-2 files).
+    #[serde(default)]
+    pub layout: Option<u64>,
+}
+
+impl SolveHeader {
+    /// Refuses `storage` for `game` unless it was written for exactly this layout (a ponder whose tree
+    /// builder differs would otherwise read regrets into the wrong nodes).
+    pub fn check_layout(&self, game: &Game, path: &str) -> Result<(), SolveError> {
+        let file_error = |message: String| SolveError::File {
+            path: path.to_string(),
+            message,
+        };
+        if self.storage_len != game.storage_len as u64 {
+            return Err(file_error(format!(
+                "the stored solve has {} values but the spot's tree needs {} (written by another version?)",
+                self.storage_len, game.storage_len
+            )));
+        }
+        if self
+            .layout
+            .is_some_and(|layout| layout != layout_fingerprint(game))
+        {
+            return Err(file_error(
+                "the stored solve was written for another game tree (another ponder version?); re-solve the spot"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A hash (FNV-1a) of everything that decides where a value sits in the storage: nodes, their kinds,
+/// children and storage offsets, hands, weights and dealt cards.
+pub fn layout_fingerprint(game: &Game) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    let mut eat = |value: u64| {
+        for byte in value.to_le_bytes() {
+            hash = (hash ^ byte as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    for node in &game.nodes {
+        let kind = match node.kind {
+            crate::game::NodeKind::Player(p) => p.index() as u64,
+            crate::game::NodeKind::Chance => 2,
+            crate::game::NodeKind::Fold(p) => 3 + p.index() as u64,
+            crate::game::NodeKind::Showdown(board) => 5 + ((board.0 as u64) << 8),
+        };
+        eat(kind);
+        eat(node.num_children as u64);
+        eat(node.storage_start as u64);
+    }
+    for hands in &game.hands {
+        for (&(a, b), &w) in hands.cards.iter().zip(&hands.weights) {
+            eat(((a as u64) << 40) | ((b as u64) << 32) | w.to_bits() as u64);
+        }
+    }
+    for chance in &game.chances {
+        for &card in &chance.child_cards {
+            eat(card as u64);
+        }
+    }
+    hash
 }
 
 /// Writes a solve file crash-safely: temporary file, fsync, rename, fsync of the directory.
@@ -438,6 +501,7 @@ pub fn save(
         iteration: solver.iteration,
         storage_len: solver.storage.len() as u64,
         exploitability_pct,
+        layout: Some(layout_fingerprint(&solver.game)),
     };
     let header_json = serde_json::to_vec(&header).map_err(|e| file_error(e.to_string()))?;
     let directory = path

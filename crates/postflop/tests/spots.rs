@@ -221,3 +221,27 @@ fn dealt_bounds_hold_before_dealing() {
         assert!(prepared.check_dealt_size(1 << 10).is_err(), "{name}");
     }
 }
+
+#[test]
+fn a_solve_is_refused_for_another_game_layout() {
+    let file = SpotFile::from_toml(DEFAULT_SPOT_TOML, "default").unwrap();
+    let prepared = PreparedSpot::new(file.clone()).unwrap();
+    let path = temp("layout.solve");
+    solve::save(&path, &file, &Solver::new(prepared.game()), None).unwrap();
+    let (header, storage) = solve::load(&path).unwrap();
+    assert_eq!(storage.len(), prepared.game().storage_len);
+    header
+        .check_layout(&prepared.game(), "layout.solve")
+        .unwrap();
+    // Same storage size, different game (a range weight changed): refused, not misread.
+    let mut other = file.clone();
+    other.oop_range = other.oop_range.replacen("66+", "66+:0.5", 1);
+    let game = PreparedSpot::new(other).unwrap().game();
+    assert_eq!(game.storage_len, storage.len());
+    let error = header.check_layout(&game, "layout.solve").unwrap_err();
+    assert!(error.to_string().contains("another game tree"), "{error}");
+    // A different size is refused too.
+    let river = bench().spot("river_qsjh2h8d3c").unwrap().clone();
+    let game = PreparedSpot::new(river).unwrap().game();
+    assert!(header.check_layout(&game, "layout.solve").is_err());
+}
