@@ -16,7 +16,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::card::{Card, CardSet};
-use crate::tables_gen::{FLUSH_ENTRIES, RANK_HASH_SHIFT, RANK_KEYS, SUM_SHIFT};
+use crate::tables_gen::{FLUSH_SUM_BASE, RANK_HASH_SHIFT, RANK_KEYS, SUM_SHIFT};
 
 include!(concat!(env!("OUT_DIR"), "/tables.rs"));
 
@@ -26,22 +26,25 @@ pub const TABLE_BYTES: usize = RANK_OFFSETS.len() * 8 + RANKS.len() * 2;
 /// Number of distinct 5-card hand strengths (and of distinct [`HandRank`] values).
 pub const DISTINCT_RANKS: usize = 7462;
 
-/// Suit counters (4 bits each from bit 0) start at 3 so that a fifth card of a suit sets that
-/// counter's bit 3.
-const SUIT_COUNTER_START: u64 = 0x3333;
-const FLUSH_CHECK: u64 = 0x8888;
+/// Suit counters (4 bits each from bit `COUNTER_SHIFT`) start at 3 so that a fifth card of a suit
+/// sets that counter's bit 3. They sit just below the sum field so that the flush test's constant
+/// does not fit an immediate and stays in a register (a shorter instruction in the hot loop).
+const COUNTER_SHIFT: u32 = SUM_SHIFT - 16;
+const SUIT_COUNTER_START: u64 = 0x3333 << COUNTER_SHIFT;
+const FLUSH_CHECK: u64 = 0x8888 << COUNTER_SHIFT;
 
 /// `key >> ROW_SHIFT` is the sum's perfect-hash row (below `RANK_ROWS` for every key).
 const ROW_SHIFT: u32 = SUM_SHIFT + RANK_HASH_SHIFT;
 
-/// Per card: its rank key in the sum field plus one in its suit counter (bits 4 * suit). One entry
+/// Per card: its rank key in the sum field plus one in its suit counter. One entry
 /// per `u8` so that indexing by a card's byte needs neither a bounds check nor a mask (only the
 /// first 52 are ever read, so the cache sees the same lines as a 52-entry table).
 const CARD_KEYS: [u64; 256] = {
     let mut keys = [0u64; 256];
     let mut card = 0;
     while card < 52 {
-        keys[card] = ((RANK_KEYS[card / 4] as u64) << SUM_SHIFT) + (1u64 << (4 * (card % 4)));
+        keys[card] = ((RANK_KEYS[card / 4] as u64) << SUM_SHIFT)
+            + (1u64 << (COUNTER_SHIFT + 4 * (card % 4) as u32));
         card += 1;
     }
     keys
@@ -156,7 +159,7 @@ impl HandRank {
 /// [`Hand::rank`] (needs 5 to 7 cards). Adding the same card twice is a caller bug (not checked).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Hand {
-    /// Suit counters (4 bits each from bit 0) and rank-key sum (top `SUM_BITS` bits); wrapping.
+    /// Suit counters (16 bits below the sum field) and rank-key sum (top `SUM_BITS` bits); wrapping.
     key: u64,
     /// Rank mask per suit, 16 bits per suit.
     mask: u64,
@@ -228,27 +231,28 @@ impl Hand {
     /// gives some rank, never a panic or an out-of-bounds read.
     #[inline(always)]
     pub fn rank(self) -> HandRank {
-        let index = if self.key & FLUSH_CHECK != 0 {
-            // About 3% of 7-card hands: out of line, so that the common path falls through to the
-            // load instead of jumping to it.
+        let mut key = self.key;
+        if key & FLUSH_CHECK != 0 {
+            // About 3% of 7-card hands: out of line, so that the common path falls straight
+            // through. A flush becomes a key in the sum field's top rows, which the tables map onto
+            // the flush table (`FLUSH_SUM_BASE + rank mask` reads `RANKS[rank mask]`).
             cold_path();
-            // Bit 3 of suit counter s is bit 3 + 4 s; moved to bit 4 s, 4 * trailing_zeros is the
-            // shift (16 s) that brings suit s's rank mask down. The flush table is RANKS[..8192].
-            let flush_suits = (self.key >> 3) & (FLUSH_CHECK >> 3);
+            // Bit 3 of suit counter s moved to bit 4 s: 4 * trailing_zeros is the shift (16 s)
+            // that brings suit s's rank mask down.
+            let flush_suits = (key >> (COUNTER_SHIFT + 3)) & 0x1111;
             let shift = flush_suits.trailing_zeros() * 4;
-            (self.mask >> shift) as usize & 0x1fff
-        } else {
-            // `row < 2^(64 - ROW_SHIFT) = RANK_OFFSETS.len()`, so that bounds check folds away.
-            let row = (self.key >> ROW_SHIFT) as usize;
-            // The offset has zeros below the sum field: the low bits cannot carry into it, and
-            // the sum field's carry leaves the u64, so this is `(sum + offset) mod 2^SUM_BITS`.
-            (self.key.wrapping_add(RANK_OFFSETS[row]) >> SUM_SHIFT) as usize
-        };
+            let ranks = (self.mask >> shift) & 0x1fff;
+            key = (FLUSH_SUM_BASE as u64 + ranks) << SUM_SHIFT;
+        }
+        // `row < 2^(64 - ROW_SHIFT) = RANK_OFFSETS.len()`, so that bounds check folds away.
+        let row = (key >> ROW_SHIFT) as usize;
+        // The offset has zeros below the sum field: the low bits cannot carry into it, and the
+        // sum field's carry leaves the u64, so this is `(sum + offset) mod 2^SUM_BITS`.
+        let index = (key.wrapping_add(RANK_OFFSETS[row]) >> SUM_SHIFT) as usize;
         debug_assert!(index < RANKS.len());
-        // SAFETY: a flush index is below 8192 <= RANKS.len() (asserted below). Otherwise `index`
-        // is `(sum + offset) mod 2^25` for the 25-bit `sum` of row `row`; `generate` asserts at
-        // build time, for every row of every 25-bit value, that the row's whole window lies inside
-        // RANKS (`in_bounds_for_every_key` re-checks it).
+        // SAFETY: `index` is `(sum + offset) mod 2^25` for the 25-bit `sum` of row `row`;
+        // `generate` asserts at build time, for every row of every 25-bit value, that the row's
+        // whole window lies inside RANKS (`in_bounds_for_every_key` re-checks it).
         HandRank(unsafe { *RANKS.get_unchecked(index) })
     }
 }
@@ -257,8 +261,6 @@ impl Hand {
 #[cold]
 #[inline(always)]
 fn cold_path() {}
-
-const _: () = assert!(RANKS.len() >= FLUSH_ENTRIES);
 
 /// Strength of 5 to 7 distinct cards.
 #[inline]
@@ -294,6 +296,18 @@ mod tests {
             let row = (key >> ROW_SHIFT) as usize;
             assert!(((key.wrapping_add(RANK_OFFSETS[row]) >> SUM_SHIFT) as usize) < RANKS.len());
         }
+    }
+
+    #[test]
+    fn flush_keys_read_the_flush_table() {
+        for mask in 0..8192u64 {
+            let key = (FLUSH_SUM_BASE as u64 + mask) << SUM_SHIFT;
+            let row = (key >> ROW_SHIFT) as usize;
+            let index = (key.wrapping_add(RANK_OFFSETS[row]) >> SUM_SHIFT) as usize;
+            assert_eq!(index, mask as usize);
+        }
+        // No real hand's sum reaches the flush rows.
+        const { assert!(RANK_KEY_LIMIT <= FLUSH_SUM_BASE) };
     }
 
     #[test]

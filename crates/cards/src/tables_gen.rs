@@ -205,6 +205,9 @@ pub fn all_raw_values() -> Vec<u32> {
 /// Entries at the start of `GeneratedTables::ranks` that hold the flush table.
 pub const FLUSH_ENTRIES: usize = 8192;
 
+/// Sum-field value whose lookup reads flush entry 0 (the top `FLUSH_ENTRIES` values of the field).
+pub const FLUSH_SUM_BASE: u32 = (1 << SUM_BITS) - FLUSH_ENTRIES as u32;
+
 /// The tables: row offsets and one rank table (flushes first, then the hashed non-flush hands).
 pub struct GeneratedTables {
     /// Per row of the rank-key sum (`sum >> RANK_HASH_SHIFT`), its start in `ranks` minus the row's
@@ -297,6 +300,13 @@ pub fn generate() -> GeneratedTables {
     let ranks: Vec<u16> = flush.into_iter().chain(ranks).collect();
     for offset in offsets.iter_mut() {
         *offset += FLUSH_ENTRIES as u32;
+    }
+    // The last rows of the sum field, which no real hand reaches, map onto the flush table: sum
+    // `FLUSH_SUM_BASE + rank mask` reads `ranks[rank mask]`, so a flush goes through the same lookup.
+    let first_flush_row = FLUSH_SUM_BASE as usize >> RANK_HASH_SHIFT;
+    assert!(row_count <= first_flush_row && FLUSH_SUM_BASE as usize % width == 0);
+    for (i, offset) in offsets[first_flush_row..].iter_mut().enumerate() {
+        *offset = (i * width) as u32;
     }
     // `Hand::rank` reads `ranks[(key + offsets[row]) >> SUM_SHIFT]`: the offset is the row's start
     // minus its first sum, modulo 2^SUM_BITS, placed in the sum field's bits (so the addition's carry
