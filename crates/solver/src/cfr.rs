@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use ponder_games::{CompiledTree, InfoSetId, NodeId};
 
+use crate::vector_form::VectorForm;
 use crate::{Policy, Solver};
 
 /// Which member of the CFR family [`CfrSolver`] runs.
@@ -79,6 +80,9 @@ pub struct CfrSolver<'t> {
     split: Option<Split>,
     /// Worker threads for the passes: 1 (default) or 2 (uses `split`).
     threads: usize,
+    /// The public-tree vector form, when the game's structure allows it (deal first, then one
+    /// public tree); used instead of the node-by-node passes on one thread.
+    vector: Option<VectorForm>,
 }
 
 impl<'t> CfrSolver<'t> {
@@ -163,6 +167,7 @@ impl<'t> CfrSolver<'t> {
             update_order,
             split: None,
             threads: 1,
+            vector: VectorForm::build(tree),
         };
         // Chance probabilities never change: their component is computed once.
         solver.forward(players);
@@ -198,6 +203,31 @@ impl<'t> CfrSolver<'t> {
     /// Cumulative regrets per slot (after the variant's clipping or discounting).
     pub fn cumulative_regrets(&self) -> &[f64] {
         &self.regret
+    }
+
+    /// Whether iterations run on the public-tree vector form (bit-identical iterates, faster).
+    pub fn uses_vector_form(&self) -> bool {
+        self.vector.is_some() && self.threads() == 1
+    }
+
+    /// One traversal for `player` on the vector form (which must exist).
+    fn traverse_vector(&mut self, player: usize, weight: f64) {
+        let weight_last = matches!(self.variant, CfrVariant::Discounted { .. });
+        let target = if self.variant == CfrVariant::PredictivePlus {
+            &mut self.instant
+        } else {
+            &mut self.regret
+        };
+        if let Some(vector) = self.vector.as_mut() {
+            vector.traverse(
+                player,
+                &self.probabilities,
+                target,
+                &mut self.average,
+                weight,
+                weight_last,
+            );
+        }
     }
 
     fn averaging_weight(&self) -> f64 {
@@ -446,6 +476,24 @@ impl Solver for CfrSolver<'_> {
         self.iterations += 1;
         let weight = self.averaging_weight();
         let players = self.tree.num_players();
+        if self.uses_vector_form() {
+            if self.simultaneous {
+                for player in 0..players {
+                    self.traverse_vector(player, weight);
+                }
+                for player in 0..players {
+                    self.post_process(player);
+                    self.regret_match(player);
+                }
+            } else {
+                for player in 0..players {
+                    self.traverse_vector(player, weight);
+                    self.post_process(player);
+                    self.regret_match(player);
+                }
+            }
+            return;
+        }
         if self.simultaneous {
             self.refresh_reach();
             for player in 0..players {
@@ -937,6 +985,68 @@ mod tests {
                     assert_eq!(one.probabilities, two.probabilities, "{game} {variant:?}");
                 }
             }
+        }
+    }
+
+    /// The public-tree vector form must give exactly the node-by-node pass's iterates (regrets,
+    /// averages, strategies), for every variant, alternating and simultaneous; games without a
+    /// deal-first public tree must not get it.
+    #[test]
+    fn vector_form_matches_scalar_pass_bit_for_bit() {
+        // (game, iterations, whether to force the general kernels off the square-case ones)
+        for (game, iterations, general) in [
+            ("liars_dice", 30, false),
+            ("liars_dice(dice_sides=3)", 200, false),
+            ("liars_dice(dice_sides=3)", 200, true),
+            ("kuhn_poker", 200, false),
+        ] {
+            let tree = ponder_games::parse_game(game).unwrap().compile().unwrap();
+            for variant in [
+                CfrVariant::Vanilla,
+                CfrVariant::Plus,
+                CfrVariant::Discounted {
+                    alpha: 1.0,
+                    beta: 1.0,
+                    gamma: 1.0,
+                },
+                CfrVariant::Discounted {
+                    alpha: 1.5,
+                    beta: 0.0,
+                    gamma: 2.0,
+                },
+                CfrVariant::PredictivePlus,
+            ] {
+                for simultaneous in [false, true] {
+                    let mut vector = CfrSolver::new(&tree, variant, simultaneous);
+                    assert!(vector.uses_vector_form(), "{game}");
+                    let form = vector.vector.as_mut().unwrap();
+                    assert_eq!(form.square_size() > 0, game.starts_with("liars"), "{game}");
+                    if general {
+                        form.disable_square();
+                    }
+                    let mut scalar = CfrSolver::new(&tree, variant, simultaneous);
+                    scalar.vector = None;
+                    assert!(!scalar.uses_vector_form());
+                    for _ in 0..iterations {
+                        vector.iterate();
+                        scalar.iterate();
+                    }
+                    let what = format!("{game} {variant:?} simultaneous={simultaneous}");
+                    assert_eq!(vector.regret, scalar.regret, "{what}");
+                    assert_eq!(vector.average, scalar.average, "{what}");
+                    assert_eq!(vector.probabilities, scalar.probabilities, "{what}");
+                    assert_eq!(vector.instant, scalar.instant, "{what}");
+                }
+            }
+        }
+        for game in [
+            "leduc_poker",
+            "kuhn_poker(players=3)",
+            "goofspiel(imp_info=True,num_cards=4,points_order=descending,returns_type=win_loss)",
+        ] {
+            let tree = ponder_games::parse_game(game).unwrap().compile().unwrap();
+            let solver = CfrSolver::new(&tree, CfrVariant::Plus, false);
+            assert!(!solver.uses_vector_form(), "{game}");
         }
     }
 }

@@ -21,6 +21,7 @@ mod cfr;
 mod evaluate;
 mod mccfr;
 mod policy;
+mod vector_form;
 
 pub use cfr::{CfrSolver, CfrVariant};
 pub use evaluate::{best_response, evaluate, expected_values, Evaluation};

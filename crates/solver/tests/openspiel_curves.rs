@@ -127,3 +127,15 @@ fn goofspiel_cfr_plus() {
         &[1, 10, 100],
     );
 }
+
+/// Liar's dice runs on the public-tree vector form (`CfrSolver` picks it automatically); OpenSpiel
+/// takes ~0.1 s per iteration here, so CFR+ stops at 100 and CFR at 10.
+#[test]
+fn liars_dice_cfr_plus() {
+    check("liars_dice", "cfr+", &[1, 10, 100]);
+}
+
+#[test]
+fn liars_dice_cfr() {
+    check("liars_dice", "cfr", &[1, 10]);
+}
