@@ -186,6 +186,11 @@ impl<'t> CfrSolver<'t> {
     /// Falls back to one thread when the tree has no such split (information sets spanning depths).
     pub fn set_threads(&mut self, threads: usize) {
         self.threads = threads.max(1);
+        if self.threads > 1 {
+            if let Some(vector) = self.vector.as_mut() {
+                vector.enable_two_threads();
+            }
+        }
         if self.threads > 1 && self.split.is_none() && self.update_order.is_none() {
             self.split = Split::build(self.tree, &self.internal, &self.levels);
         }
@@ -193,6 +198,13 @@ impl<'t> CfrSolver<'t> {
 
     /// Threads the passes actually use (1 when no split was possible).
     pub fn threads(&self) -> usize {
+        if let Some(vector) = &self.vector {
+            return if self.threads > 1 && vector.two_threads() {
+                2
+            } else {
+                1
+            };
+        }
         if self.threads > 1 && self.split.is_some() {
             2
         } else {
@@ -207,12 +219,13 @@ impl<'t> CfrSolver<'t> {
 
     /// Whether iterations run on the public-tree vector form (bit-identical iterates, faster).
     pub fn uses_vector_form(&self) -> bool {
-        self.vector.is_some() && self.threads() == 1
+        self.vector.is_some()
     }
 
     /// One traversal for `player` on the vector form (which must exist).
     fn traverse_vector(&mut self, player: usize, weight: f64) {
         let weight_last = matches!(self.variant, CfrVariant::Discounted { .. });
+        let parallel = self.threads() > 1;
         let target = if self.variant == CfrVariant::PredictivePlus {
             &mut self.instant
         } else {
@@ -226,6 +239,7 @@ impl<'t> CfrSolver<'t> {
                 &mut self.average,
                 weight,
                 weight_last,
+                parallel,
             );
         }
     }
@@ -955,7 +969,12 @@ mod tests {
     /// The two-thread split must give bit-identical iterates to one thread, for every variant.
     #[test]
     fn two_threads_match_one_thread_bit_for_bit() {
-        for game in ["leduc_poker", "liars_dice", "kuhn_poker(players=3)"] {
+        for game in [
+            "leduc_poker",
+            "liars_dice",
+            "kuhn_poker(players=3)",
+            "kuhn_poker",
+        ] {
             let tree = ponder_games::parse_game(game).unwrap().compile().unwrap();
             for variant in [
                 CfrVariant::Vanilla,
@@ -967,15 +986,31 @@ mod tests {
                 },
                 CfrVariant::PredictivePlus,
             ] {
-                for simultaneous in [false, true] {
+                for (simultaneous, vector) in
+                    [(false, true), (true, true), (false, false), (true, false)]
+                {
                     let mut one = CfrSolver::new(&tree, variant, simultaneous);
                     let mut two = CfrSolver::new(&tree, variant, simultaneous);
+                    if !vector {
+                        one.vector = None;
+                        two.vector = None;
+                    }
                     two.set_threads(2);
-                    if game != "kuhn_poker(players=3)" {
+                    // Scalar split: below the first level of 16 internal nodes (none in Kuhn);
+                    // vector form: the root's public children (liar's dice and Kuhn).
+                    if game == "leduc_poker" || game == "liars_dice" {
                         assert_eq!(two.threads(), 2, "{game}");
                         let split = two.split.as_ref().unwrap();
                         assert!(split.backward.iter().all(Option::is_some), "{game}");
                     }
+                    if game == "kuhn_poker" && vector {
+                        assert_eq!(two.threads(), 2, "{game}");
+                    }
+                    assert_eq!(
+                        two.uses_vector_form(),
+                        vector && game != "leduc_poker" && game != "kuhn_poker(players=3)",
+                        "{game}"
+                    );
                     for _ in 0..5 {
                         one.iterate();
                         two.iterate();

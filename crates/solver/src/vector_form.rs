@@ -113,22 +113,10 @@ pub(crate) struct VectorForm {
     max_classes: usize,
     /// Public depths (root = 0).
     depths: usize,
-    /// Player p's payoff vector t at `(p * payoffs + t) * deals`; then, per depth, `max_actions`
-    /// children value vectors; then the root's value vector.
-    space: Vec<f64>,
-    /// Per depth: where each child's value vector starts in `space`.
-    locations: Vec<usize>,
-    /// Per depth: room for both players' reach per class (player 0's classes, then player 1's).
-    reach: Vec<f64>,
-    /// Per depth: where each player's current reach vector is in `reach`.
-    reach_at: Vec<usize>,
-    /// Per depth: the actor's strategy, action-major (`max_actions × max_classes`).
-    strategy: Vec<f64>,
-    /// Per deal, used after the children are done: the opponent's reach times chance's, the regret
-    /// terms of one action, then each action's strategy expanded to deals (`(2 + max_actions) × deals`).
-    others: Vec<f64>,
-    /// Per class accumulators for the regret reduction.
-    accumulators: Vec<f64>,
+    /// One scratch per thread (the second made by [`VectorForm::enable_two_threads`]).
+    scratch: Vec<Scratch>,
+    /// Two threads: the root's actions `..split` go to one, `split..` to the other (0: no split).
+    split: usize,
 }
 
 impl VectorForm {
@@ -334,6 +322,43 @@ impl VectorForm {
                     })
             })
             .unwrap_or(0);
+        let scratch = Scratch {
+            space,
+            locations: vec![0; depths * max_actions],
+            reach: vec![0.0; (depths + 1) * (max_classes * 2)],
+            reach_at: vec![0; (depths + 1) * 2],
+            strategy: vec![0.0; depths * max_actions * max_classes],
+            others: vec![0.0; (2 + max_actions.max(1)) * deals],
+            accumulators: vec![0.0; 3 * max_actions * max_classes],
+        };
+        // The two-thread split of the root's children, balanced by public subtree size.
+        let mut sizes = vec![1usize; nodes.len()];
+        for q in (0..nodes.len()).rev() {
+            let node = nodes[q];
+            if node.code != TERMINAL_CODE {
+                let children = node.link as usize..node.link as usize + node.count as usize;
+                sizes[q] += children.map(|child| sizes[child]).sum::<usize>();
+            }
+        }
+        let mut split = 0;
+        if nodes[0].code != TERMINAL_CODE && nodes[0].count >= 2 {
+            let first = nodes[0].link as usize;
+            let total = sizes[0] - 1;
+            let mut best = usize::MAX;
+            let mut prefix = 0;
+            for m in 1..nodes[0].count as usize {
+                prefix += sizes[first + m - 1];
+                let imbalance = prefix.abs_diff(total - prefix);
+                if imbalance < best {
+                    best = imbalance;
+                    split = m;
+                }
+            }
+            let smaller = (first..first + split).map(|c| sizes[c]).sum::<usize>();
+            if smaller.min(total - smaller) * 4 < total {
+                split = 0;
+            }
+        }
         let form = Self {
             square,
             deals,
@@ -344,13 +369,8 @@ impl VectorForm {
             max_actions,
             max_classes,
             depths,
-            space,
-            locations: vec![0; depths * max_actions],
-            reach: vec![0.0; (depths + 1) * (max_classes * 2)],
-            reach_at: vec![0; (depths + 1) * 2],
-            strategy: vec![0.0; depths * max_actions * max_classes],
-            others: vec![0.0; (2 + max_actions.max(1)) * deals],
-            accumulators: vec![0.0; 3 * max_actions * max_classes],
+            scratch: vec![scratch],
+            split,
         };
         form.check(tree.num_slots());
         Some(form)
@@ -405,8 +425,30 @@ impl VectorForm {
         }
     }
 
+    /// Makes a second scratch so that [`VectorForm::traverse`] can use two threads; false when the
+    /// root has no balanced split of its children.
+    pub(crate) fn enable_two_threads(&mut self) -> bool {
+        if self.split == 0 {
+            return false;
+        }
+        if self.scratch.len() < 2 {
+            let copy = self.scratch[0].clone();
+            self.scratch.push(copy);
+        }
+        true
+    }
+
+    /// Whether [`VectorForm::traverse`] can run on two threads.
+    pub(crate) fn two_threads(&self) -> bool {
+        self.split > 0 && self.scratch.len() >= 2
+    }
+
     /// One traversal for player `me`: regrets into `regret`, average-policy sums into `average` (with
     /// weight `weight`, applied last when `weight_last`, as [`crate::CfrSolver`]'s scalar pass does).
+    /// With `parallel` (and [`VectorForm::two_threads`]), the root's children are split between two
+    /// threads: their public subtrees hold disjoint information sets, so each sum is still
+    /// accumulated by one thread in the same order, and the iterates are bit-identical.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn traverse(
         &mut self,
         me: usize,
@@ -415,59 +457,79 @@ impl VectorForm {
         average: &mut [f64],
         weight: f64,
         weight_last: bool,
+        parallel: bool,
     ) {
         assert!(me < 2 && probabilities.len() >= regret.len() && regret.len() == average.len());
-        self.reach[..2 * self.max_classes].fill(1.0);
-        self.reach_at[0] = 0;
-        self.reach_at[1] = self.max_classes;
         let root_out = 2 * self.payoffs * self.deals + self.depths * self.max_actions * self.deals;
-        let space = self.space.as_mut_ptr();
-        let locations = self.locations.as_mut_ptr();
-        let reach = self.reach.as_mut_ptr();
-        let reach_at = self.reach_at.as_mut_ptr();
-        let strategy = self.strategy.as_mut_ptr();
-        let others = self.others.as_mut_ptr();
-        let accumulators = self.accumulators.as_mut_ptr();
-        let pass = Pass {
-            form: self,
-            space,
-            locations,
-            reach,
-            reach_at,
-            strategy,
-            others,
-            accumulators,
-            probabilities: probabilities.as_ptr(),
-            regret: regret.as_mut_ptr(),
-            average: average.as_mut_ptr(),
+        let payoff_end = 2 * self.payoffs * self.deals;
+        let parallel = parallel && self.two_threads();
+        let mut scratch = std::mem::take(&mut self.scratch);
+        for scratch in &mut scratch {
+            scratch.reach[..2 * self.max_classes].fill(1.0);
+            scratch.reach_at[0] = 0;
+            scratch.reach_at[1] = self.max_classes;
+        }
+        let avx2 = avx2();
+        let (first, rest) = scratch.split_at_mut(1);
+        let main = Pass::new(
+            self,
+            &mut first[0],
+            probabilities,
+            regret,
+            average,
             me,
             weight,
             weight_last,
-        };
+        );
         // SAFETY: `check` validated every node, child, slot and payoff index against the arrays'
         // lengths (slots against the tree's slot count, which `regret`/`average` have); scratch is
-        // sized for the deepest public node and the widest action count.
-        let square = self.square;
-        macro_rules! run {
-            ($visit:ident) => {
-                match square {
-                    2 => pass.$visit::<2>(0, 0, root_out),
-                    3 => pass.$visit::<3>(0, 0, root_out),
-                    4 => pass.$visit::<4>(0, 0, root_out),
-                    5 => pass.$visit::<5>(0, 0, root_out),
-                    6 => pass.$visit::<6>(0, 0, root_out),
-                    _ => pass.$visit::<0>(0, 0, root_out),
-                }
-            };
-        }
+        // sized for the deepest public node and the widest action count. With two threads, each
+        // has its own scratch and writes the slots of its own public subtrees only.
         unsafe {
-            #[cfg(target_arch = "x86_64")]
-            if std::arch::is_x86_feature_detected!("avx2") {
-                run!(visit_avx2);
-                return;
+            if parallel {
+                let other = Pass {
+                    space: rest[0].space.as_mut_ptr(),
+                    locations: rest[0].locations.as_mut_ptr(),
+                    reach: rest[0].reach.as_mut_ptr(),
+                    reach_at: rest[0].reach_at.as_mut_ptr(),
+                    strategy: rest[0].strategy.as_mut_ptr(),
+                    others: rest[0].others.as_mut_ptr(),
+                    accumulators: rest[0].accumulators.as_mut_ptr(),
+                    ..main
+                };
+                let split = self.split;
+                rayon::join(
+                    || main.run(self.square, avx2, root_out, 0, split, false),
+                    || other.run(self.square, avx2, root_out, split, usize::MAX, false),
+                );
+                // The other thread's children values, moved to where the root's update reads them.
+                let actions = self.nodes[0].count as usize;
+                for action in split..actions {
+                    let location = rest[0].locations[action];
+                    first[0].locations[action] = location;
+                    if location >= payoff_end {
+                        let range = location..location + self.deals;
+                        first[0].space[range.clone()].copy_from_slice(&rest[0].space[range]);
+                    }
+                }
+                main.run(self.square, avx2, root_out, actions, actions, true);
+            } else {
+                main.run(self.square, avx2, root_out, 0, usize::MAX, true);
             }
-            run!(visit);
         }
+        self.scratch = scratch;
+    }
+}
+
+/// Whether the AVX2 kernels can run.
+fn avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
     }
 }
 
@@ -477,11 +539,21 @@ macro_rules! define_visit {
     ($(#[$attr:meta])* $name:ident) => {
     /// Computes public node `q` (at public depth `depth`) into `out` (a value vector's offset in
     /// `space`) and returns where its value vector is: `out`, or its payoff vector if terminal.
+    /// Only the actions `from..to` are visited, and the node's own value and update are done only
+    /// if `finish` (the two-thread root; everywhere else `0, usize::MAX, true`).
     ///
     /// # Safety
     /// Indices validated by [`VectorForm::check`]; the reach for `depth` is set by the caller.
     $(#[$attr])*
-    unsafe fn $name<const N: usize>(&self, q: usize, depth: usize, out: usize) -> usize {
+    unsafe fn $name<const N: usize>(
+        &self,
+        q: usize,
+        depth: usize,
+        out: usize,
+        from: usize,
+        to: usize,
+        finish: bool,
+    ) -> usize {
         let form = self.form;
         let node = *form.nodes.get_unchecked(q);
         // N > 0: the square case (N × N deals, N classes each, the traverser's periodic and the
@@ -521,7 +593,7 @@ macro_rules! define_visit {
         }
         let locations = self.locations.add(depth * form.max_actions);
         let block = 2 * form.payoffs * deals + depth * form.max_actions * deals;
-        for action in 0..actions {
+        for action in from..to.min(actions) {
             let child = node.link as usize + action;
             let child_node = *form.nodes.get_unchecked(child);
             *locations.add(action) = if child_node.code == TERMINAL_CODE {
@@ -533,8 +605,11 @@ macro_rules! define_visit {
                 for class in 0..k {
                     *own.add(class) = *own_here.add(class) * *strategy.add(action * k + class);
                 }
-                self.$name::<N>(child, depth + 1, block + action * deals)
+                self.$name::<N>(child, depth + 1, block + action * deals, 0, usize::MAX, true)
             };
+        }
+        if !finish {
+            return out;
         }
         let value = std::slice::from_raw_parts_mut(self.space.add(out), deals);
         let child = |action: usize| {
@@ -636,7 +711,29 @@ macro_rules! define_visit {
     };
 }
 
+/// Per-thread scratch of a traversal.
+#[derive(Debug, Clone)]
+struct Scratch {
+    /// Player p's payoff vector t at `(p * payoffs + t) * deals`; then, per depth, `max_actions`
+    /// children value vectors; then the root's value vector.
+    space: Vec<f64>,
+    /// Per depth: where each child's value vector starts in `space`.
+    locations: Vec<usize>,
+    /// Per depth: room for both players' reach per class (player 0's classes, then player 1's).
+    reach: Vec<f64>,
+    /// Per depth: where each player's current reach vector is in `reach`.
+    reach_at: Vec<usize>,
+    /// Per depth: the actor's strategy, action-major (`max_actions × max_classes`).
+    strategy: Vec<f64>,
+    /// Per deal, used after the children are done: the opponent's reach times chance's, the regret
+    /// terms of one action, then each action's strategy expanded to deals (`(2 + max_actions) × deals`).
+    others: Vec<f64>,
+    /// Per class and action: regret sums, average sums, average terms.
+    accumulators: Vec<f64>,
+}
+
 /// Raw views of one traversal's arrays (scratch regions are disjoint per depth).
+#[derive(Clone, Copy)]
 struct Pass<'a> {
     form: &'a VectorForm,
     space: *mut f64,
@@ -654,7 +751,77 @@ struct Pass<'a> {
     weight_last: bool,
 }
 
-impl Pass<'_> {
+// SAFETY: two threads share a `Pass`'s read-only views and the regret/average pointers, writing
+// disjoint slots (disjoint public subtrees); each thread has its own scratch pointers.
+unsafe impl Send for Pass<'_> {}
+// SAFETY: as above.
+unsafe impl Sync for Pass<'_> {}
+
+impl<'a> Pass<'a> {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        form: &'a VectorForm,
+        scratch: &mut Scratch,
+        probabilities: &[f64],
+        regret: &mut [f64],
+        average: &mut [f64],
+        me: usize,
+        weight: f64,
+        weight_last: bool,
+    ) -> Self {
+        Self {
+            form,
+            space: scratch.space.as_mut_ptr(),
+            locations: scratch.locations.as_mut_ptr(),
+            reach: scratch.reach.as_mut_ptr(),
+            reach_at: scratch.reach_at.as_mut_ptr(),
+            strategy: scratch.strategy.as_mut_ptr(),
+            others: scratch.others.as_mut_ptr(),
+            accumulators: scratch.accumulators.as_mut_ptr(),
+            probabilities: probabilities.as_ptr(),
+            regret: regret.as_mut_ptr(),
+            average: average.as_mut_ptr(),
+            me,
+            weight,
+            weight_last,
+        }
+    }
+
+    /// Visits the root (its actions `from..to`, then its own update if `finish`) with the kernels
+    /// for `square` and the instruction set.
+    ///
+    /// # Safety
+    /// As [`Pass::visit`].
+    unsafe fn run(
+        &self,
+        square: usize,
+        avx2: bool,
+        out: usize,
+        from: usize,
+        to: usize,
+        finish: bool,
+    ) {
+        macro_rules! run {
+            ($visit:ident) => {
+                match square {
+                    2 => self.$visit::<2>(0, 0, out, from, to, finish),
+                    3 => self.$visit::<3>(0, 0, out, from, to, finish),
+                    4 => self.$visit::<4>(0, 0, out, from, to, finish),
+                    5 => self.$visit::<5>(0, 0, out, from, to, finish),
+                    6 => self.$visit::<6>(0, 0, out, from, to, finish),
+                    _ => self.$visit::<0>(0, 0, out, from, to, finish),
+                }
+            };
+        }
+        #[cfg(target_arch = "x86_64")]
+        if avx2 {
+            run!(visit_avx2);
+            return;
+        }
+        let _ = avx2;
+        run!(visit);
+    }
+
     define_visit!(visit);
     define_visit!(
         #[cfg(target_arch = "x86_64")]
