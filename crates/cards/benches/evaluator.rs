@@ -2,15 +2,15 @@
 //! anchor) in one run, on (a) all 133,784,560 7-card hands enumerated with incremental adds and (b)
 //! one million random 7-card hands. Single-threaded; prints hands/s and the ratio ours/pokers.
 //!
-//! Fairness: each side's loop is its own `#[inline(never)]` function with the same shape (one card
-//! added to a running hand per level, one evaluation per leaf, the ranks summed), so neither is
-//! compiled into a different register context; ponder's side uses the public safe API (`Hand::add`,
-//! `Hand::rank`) that the equity code and the census use. Rounds alternate which side runs first;
+//! Fairness: both sides run the same generic loops (`enumerate`, `random`: one card added to a
+//! running hand per level, one evaluation per leaf, the ranks summed), each monomorphisation in its
+//! own `#[inline(never)]` function so neither is compiled into a different register context.
+//! ponder's side uses the safe public API the equity code and the census use: `Hand::combine` of
+//! one-card hands (as `pokers::CARDS` are one-card hands) in the enumeration, `Hand::add(Card)` for
+//! random hands, `Hand::rank`. Rounds alternate which side runs first;
 //! the best time of each side over the rounds gives the headline ratio, and the spread of per-round
 //! ratios shows how much the (shared) machine moved. Times are the thread's CPU time, so time the
 //! scheduler gave to other processes does not count. `ROUNDS=n` sets the number of rounds.
-
-#![allow(clippy::needless_range_loop)] // index loops mirror the combinatorial enumeration
 
 use std::hint::black_box;
 use std::time::Instant;
