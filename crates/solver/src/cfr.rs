@@ -426,10 +426,9 @@ impl<'t> CfrSolver<'t> {
         match self.variant {
             CfrVariant::Vanilla => {}
             CfrVariant::Plus => {
+                // A select, not a branch: regret signs are unpredictable.
                 for regret in &mut self.regret[slots] {
-                    if *regret < 0.0 {
-                        *regret = 0.0;
-                    }
+                    *regret = if *regret < 0.0 { 0.0 } else { *regret };
                 }
             }
             CfrVariant::Discounted { alpha, beta, .. } => {
@@ -473,13 +472,13 @@ impl<'t> CfrSolver<'t> {
                 }
             }
             let total: f64 = strategy.iter().sum();
-            if total > 0.0 {
-                for probability in strategy.iter_mut() {
-                    *probability /= total;
-                }
-            } else {
-                let uniform = 1.0 / strategy.len() as f64;
-                strategy.fill(uniform);
+            // Selects rather than branches (whether a set has positive regret is unpredictable);
+            // the quotient is discarded when `total` is 0.
+            let positive = total > 0.0;
+            let uniform = 1.0 / strategy.len() as f64;
+            for probability in strategy.iter_mut() {
+                let quotient = *probability / total;
+                *probability = if positive { quotient } else { uniform };
             }
         }
     }
