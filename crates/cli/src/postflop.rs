@@ -7,6 +7,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use ponder_postflop::game::NodeKind;
+use ponder_postflop::lock::{LockOrigin, LockSpec};
 use ponder_postflop::solve::{self, Checkpoint, MemoryEstimate, PreparedSpot, SolveOptions};
 use ponder_postflop::solver::Solver;
 use ponder_postflop::spot::{BenchFile, SpotFile, DEFAULT_SPOT_TOML};
@@ -16,7 +17,7 @@ use serde_json::json;
 /// Solve a postflop spot range against range.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  ponder solve                          # the built-in spot turn_td9d6hqc\n  ponder solve --spot river_qsjh2h8d3c --target 0.1 --json\n  ponder solve my-spot.toml --output spot.solve --checkpoint-every 50\n  ponder solve --resume spot.solve --target 0.1 --output spot.solve"
+    after_help = "Examples:\n  ponder solve                          # the built-in spot turn_td9d6hqc\n  ponder solve --spot river_qsjh2h8d3c --target 0.1 --json\n  ponder solve my-spot.toml --output spot.solve --checkpoint-every 50\n  ponder solve --resume spot.solve --target 0.1 --output spot.solve\n  ponder solve --spot river_qsjh2h8d3c --lock \"check,bet 150 | call=1\" --lock \"check,bet 150 | fold=1 | 22-99\"\n\nA lock fixes the strategy of some hands at a node and solves the rest around it; a spot file can hold\nthe same as [[lock]] tables: line = \"check,bet 120\", strategy = { call = 1.0 }, hands = \"AA,KK\" (optional).\nThe line uses `ponder show --line` syntax; `*` stands for every dealt card."
 )]
 pub struct SolveArgs {
     /// Spot file (TOML, or JSON with the fields of shared/bench/postflop-spots.json); omit for the default.
@@ -48,6 +49,9 @@ pub struct SolveArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Lock a node: `LINE | ACTION=FREQ,... [| HANDS]` (repeatable; applied after the spot's [[lock]]s).
+    #[arg(long, conflicts_with = "resume", value_name = "LOCK")]
+    pub lock: Vec<String>,
     /// Print one JSON object instead of tables.
     #[arg(long)]
     pub json: bool,
@@ -205,6 +209,21 @@ pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
     if !(args.target.is_finite() && args.target >= 0.0) {
         bail!("--target must be a non-negative number");
     }
+    let mut file = file;
+    if !args.lock.is_empty() {
+        // Spot files read from JSON carry no positions: name their locks by number.
+        while file.lock_origins.len() < file.locks.len() {
+            let i = file.lock_origins.len();
+            file.lock_origins.push(LockOrigin::unknown(i));
+        }
+        for (i, text) in args.lock.iter().enumerate() {
+            let (spec, origin) = LockSpec::parse_inline(text, &format!("--lock {}", i + 1))?;
+            file.locks.push(spec);
+            file.lock_origins.push(origin);
+        }
+        // The spot changed: prepare it again with the added locks.
+        prepared = None;
+    }
     let build_start = Instant::now();
     let prepared = match prepared {
         Some(prepared) => prepared,
@@ -284,13 +303,21 @@ pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
             "peak_rss_bytes": solve::peak_rss(),
             "root": root.iter().map(|(a, f, ev)| json!({"action": a, "frequency": f, "ev": ev})).collect::<Vec<_>>(),
             "output": args.output.as_ref().map(|p| p.display().to_string()),
+            "locked": !solver.game.locks.is_empty(),
+            "locks": file.locks.len(),
+            "locked_nodes": solver.game.locks.len(),
         });
         println!("{value}");
     } else {
         println!("iterations       {}", last.iteration);
         println!(
-            "exploitability   {:.4}% of the starting pot",
-            last.exploitability_pct
+            "exploitability   {:.4}% of the starting pot{}",
+            last.exploitability_pct,
+            if solver.game.locks.is_empty() {
+                ""
+            } else {
+                " (LOCKED game: locked hands keep their lock)"
+            }
         );
         println!("time             {seconds:.2} s (tree built in {build_seconds:.3} s)");
         if let Some(rss) = solve::peak_rss() {
@@ -342,6 +369,26 @@ fn print_header(
         solve::format_bytes(limit)
     );
     println!("threads          {threads}");
+    if !game.locks.is_empty() {
+        let mut per_player = [0usize; 2];
+        for (id, _) in game.locks.iter() {
+            if let NodeKind::Player(p) = game.nodes[id.0 as usize].kind {
+                per_player[p.index()] += 1;
+            }
+        }
+        println!(
+            "LOCKED           {} lock(s) on {} node(s) (OOP {}, IP {}); locked hands play their lock, the rest is solved around it{}",
+            prepared.locks.len(),
+            game.locks.len(),
+            per_player[0],
+            per_player[1],
+            if prepared.locks.iter().any(|l| l.crosses_chance()) {
+                "; suit isomorphism off (a lock sits below a dealt card)"
+            } else {
+                ""
+            }
+        );
+    }
 }
 
 fn player_name(player: Player) -> &'static str {
@@ -430,6 +477,7 @@ pub fn run_show(args: ShowArgs) -> anyhow::Result<()> {
             ),
         ];
         report.hands.retain(|h| names.contains(&h.hand));
+        report.locked_hands = report.hands.iter().filter(|h| h.locked).count();
         if report.hands.is_empty() {
             bail!(
                 "--hand `{hand}`: not in {}'s range at this node",
@@ -466,6 +514,15 @@ pub fn run_show(args: ShowArgs) -> anyhow::Result<()> {
         "node        {} ({}), board {}, pot {}",
         report.kind, report.player, report.board, report.pot
     );
+    if !solver.game.locks.is_empty() {
+        println!(
+            "LOCKED      solve with {} lock(s) on {} node(s); here {} of {} hands are locked (marked *)",
+            spot.locks.len(),
+            solver.game.locks.len(),
+            report.locked_hands,
+            report.hands.len()
+        );
+    }
     println!(
         "range       EV {:.2} chips, equity {:.1}%",
         report.range_ev,
@@ -524,7 +581,7 @@ pub fn run_show(args: ShowArgs) -> anyhow::Result<()> {
         .map(|a| format!("{a:>10}"))
         .collect();
     println!(
-        "{:<6} {:>5} {:>8} {:>7} {}",
+        "{:<7} {:>5} {:>8} {:>7} {}",
         "hand",
         "class",
         "EV",
@@ -543,8 +600,9 @@ pub fn run_show(args: ShowArgs) -> anyhow::Result<()> {
             .map(|s| format!("{:>9.1}%", s * 100.0))
             .collect();
         println!(
-            "{:<6} {:>5} {:>8.2} {:>6.1}% {}",
+            "{:<6}{} {:>5} {:>8.2} {:>6.1}% {}",
             hand.hand,
+            if hand.locked { "*" } else { " " },
             hand.class,
             hand.ev,
             hand.equity * 100.0,

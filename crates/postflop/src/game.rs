@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::cards_glue::{self, Card};
+use crate::lock::Locks;
 use crate::tree::{ActionNodeId, ActionNodeKind, ActionTree, Player};
 
 /// Index of a node in a [`Game`].
@@ -154,6 +155,8 @@ pub struct Game {
     pub storage_len: usize,
     /// Sum over compatible hand pairs of the product of weights (normalises values).
     pub pair_weight: f64,
+    /// Locked strategies by node (empty unless the spot locks nodes).
+    pub locks: Locks,
 }
 
 /// Node counts of the dealt game tree per street.
@@ -236,6 +239,7 @@ impl Game {
             swaps: Vec::new(),
             storage_len: 0,
             pair_weight,
+            locks: Locks::default(),
         };
         let mut builder = Builder {
             board_index: HashMap::new(),

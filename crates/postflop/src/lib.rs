@@ -5,6 +5,7 @@
 pub mod bet_size;
 pub mod cards_glue;
 pub mod game;
+pub mod lock;
 pub mod report;
 pub mod solve;
 pub mod solver;

@@ -190,6 +190,8 @@ pub struct HandReport {
     pub ev: f32,
     /// Equity (win + tie/2) against the opponent's range at this node, runouts enumerated.
     pub equity: f32,
+    /// True when the hand's strategy here is locked.
+    pub locked: bool,
 }
 
 /// Everything `ponder show` prints about a node.
@@ -215,6 +217,8 @@ pub struct NodeReport {
     pub range_equity: f64,
     /// Per hand (reach > 0), strongest first by equity.
     pub hands: Vec<HandReport>,
+    /// Number of the listed hands whose strategy here is locked.
+    pub locked_hands: usize,
 }
 
 /// Builds the report for the player to act at `view` (OOP at chance or terminal nodes).
@@ -255,6 +259,7 @@ pub fn node_report(solver: &Solver, view: &NodeView) -> NodeReport {
     };
     let actions: Vec<String> = anode.actions.iter().map(|a| a.to_string()).collect();
     let equity = equities(game, &view.board, p, &view.reach[q]);
+    let lock = game.locks.get(view.id);
     let mut hands = Vec::new();
     let mut frequencies = vec![0.0f64; actions.len()];
     let (mut total, mut ev_sum, mut eq_sum) = (0.0f64, 0.0f64, 0.0f64);
@@ -294,6 +299,7 @@ pub fn node_report(solver: &Solver, view: &NodeView) -> NodeReport {
             strategy: row,
             ev,
             equity: equity[h],
+            locked: lock.is_some_and(|l| l.hands.binary_search(&(stored as u16)).is_ok()),
         });
     }
     if total > 0.0 {
@@ -302,6 +308,7 @@ pub fn node_report(solver: &Solver, view: &NodeView) -> NodeReport {
         }
     }
     hands.sort_by(|x, y| y.equity.total_cmp(&x.equity));
+    let locked_hands = hands.iter().filter(|h| h.locked).count();
     NodeReport {
         line: view.steps.clone(),
         kind: kind.to_string(),
@@ -317,6 +324,7 @@ pub fn node_report(solver: &Solver, view: &NodeView) -> NodeReport {
         range_ev: if total > 0.0 { ev_sum / total } else { 0.0 },
         range_equity: if total > 0.0 { eq_sum / total } else { 0.0 },
         hands,
+        locked_hands,
     }
 }
 

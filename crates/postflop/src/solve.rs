@@ -10,6 +10,7 @@ use thiserror::Error;
 
 use crate::cards_glue::{self, Card, CardsError};
 use crate::game::{Game, GameCounts, GameNode};
+use crate::lock::{self, LockError, Locks, ResolvedLock};
 use crate::solver::Solver;
 use crate::spot::{SpotError, SpotFile};
 use crate::tree::ActionTree;
@@ -63,6 +64,9 @@ pub enum SolveError {
     /// The betting tree is absurdly large.
     #[error(transparent)]
     Tree(#[from] crate::tree::TreeTooLarge),
+    /// A node lock is invalid.
+    #[error(transparent)]
+    Lock(#[from] LockError),
     /// The solve would not fit in the memory allowed.
     #[error(
         "this spot needs {needed} ({nodes} nodes, {decision} decision nodes) but --max-memory allows {allowed}; \
@@ -102,6 +106,8 @@ pub struct PreparedSpot {
     pub ranges: [Vec<(Card, Card, f32)>; 2],
     /// Betting tree.
     pub tree: ActionTree,
+    /// Node locks, checked against the tree and the ranges.
+    pub locks: Vec<ResolvedLock>,
 }
 
 impl PreparedSpot {
@@ -141,11 +147,20 @@ impl PreparedSpot {
                 });
             }
         }
+        let tree = ActionTree::try_build(config)?;
+        let locks = lock::resolve(
+            &file.locks,
+            &file.lock_origins,
+            &tree,
+            &board,
+            [&ranges[0], &ranges[1]],
+        )?;
         Ok(PreparedSpot {
             file,
             board,
             ranges,
-            tree: ActionTree::try_build(config)?,
+            tree,
+            locks,
         })
     }
 
@@ -199,14 +214,20 @@ impl PreparedSpot {
         Ok(())
     }
 
-    /// Deals the game tree (no solver storage yet).
+    /// Deals the game tree (no solver storage yet) with its locks. A lock below a dealt card turns suit
+    /// isomorphism off: it may single out one card (or one suit's hands), which breaks the symmetry.
     pub fn game(&self) -> Game {
-        Game::new(
+        let isomorphism = !self.locks.iter().any(ResolvedLock::crosses_chance);
+        let mut game = Game::new(
             self.tree.clone(),
             &self.board,
             [&self.ranges[0], &self.ranges[1]],
-            true,
-        )
+            isomorphism,
+        );
+        if !self.locks.is_empty() {
+            game.locks = Locks::build(&game, &self.locks);
+        }
+        game
     }
 }
 

@@ -127,12 +127,13 @@ impl Solver {
     }
 
     /// A solver over existing storage (allocated by the caller, or loaded from a solve file).
-    pub fn with_storage(game: Game, storage: Vec<f32>) -> Solver {
+    pub fn with_storage(game: Game, mut storage: Vec<f32>) -> Solver {
         assert_eq!(
             storage.len(),
             game.storage_len,
             "storage does not match the game"
         );
+        game.locks.write_into(&game, &mut storage);
         Solver {
             game,
             storage,
@@ -341,6 +342,10 @@ fn cfr(ctx: &Ctx, id: NodeId, storage: &mut [f32], opp_reach: &[f32], out: &mut 
             let (regrets, sums) = own.split_at_mut(actions * own_hands);
             let mut strategy = take(actions * own_hands);
             regret_matching(regrets, actions, own_hands, &mut strategy);
+            let lock = game.locks.get(id);
+            if let Some(lock) = lock {
+                lock.apply(&mut strategy, own_hands);
+            }
             let mut slices = split_children(game, id, rest);
             let first = node.first_child;
             let parallel = node.storage_end - node.storage_start >= PARALLEL_STORAGE;
@@ -368,6 +373,9 @@ fn cfr(ctx: &Ctx, id: NodeId, storage: &mut [f32], opp_reach: &[f32], out: &mut 
                         *r = *r * factor + (v - o);
                     }
                 }
+                if let Some(lock) = lock {
+                    lock.clear(regrets, hands);
+                }
                 give(values);
             } else {
                 let opp_hands = own_hands;
@@ -379,6 +387,9 @@ fn cfr(ctx: &Ctx, id: NodeId, storage: &mut [f32], opp_reach: &[f32], out: &mut 
                     for ((s, &p), &r) in sum.iter_mut().zip(strat).zip(opp_reach) {
                         *s = *s * d.strategy + p * r;
                     }
+                }
+                if let Some(lock) = lock {
+                    lock.apply(sums, opp_hands);
                 }
                 let mut values = take(actions * hands);
                 let run = |(k, (slice, result)): (usize, (&mut &mut [f32], &mut [f32]))| {
@@ -526,7 +537,7 @@ fn showdown_values(
 }
 
 /// Counterfactual values of `player` (per hand, unnormalised) against the opponent's average strategy:
-/// best-responding when `best`, else following `player`'s own average strategy.
+/// best-responding when `best` (locked hands keep their lock), else following `player`'s own average.
 pub fn evaluate(
     game: &Game,
     storage: &[f32],
@@ -601,6 +612,10 @@ pub fn evaluate(
                         for (o, &v) in out.iter_mut().zip(&values[a * hands..(a + 1) * hands]) {
                             *o = o.max(v);
                         }
+                    }
+                    // Locked hands cannot deviate: the best response is that of the locked game.
+                    if let Some(lock) = game.locks.get(id) {
+                        lock.locked_values(&values, hands, out);
                     }
                 } else {
                     let sums = &storage[node.storage_start + actions * hands

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::bet_size::{parse_bet_sizes, BetSizeError, SizeKind};
+use crate::lock::{toml_origins, LockOrigin, LockSpec};
 use crate::tree::{Street, StreetSizes, TreeConfig};
 
 /// Bet and raise sizes as written (`"60%, e, a"`).
@@ -87,6 +88,12 @@ pub struct SpotFile {
     /// Free-form provenance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<String>,
+    /// Node locks (`[[lock]]` tables), applied in order.
+    #[serde(default, rename = "lock", skip_serializing_if = "Vec::is_empty")]
+    pub locks: Vec<LockSpec>,
+    /// Where each lock was written (for error messages; not stored).
+    #[serde(skip)]
+    pub lock_origins: Vec<LockOrigin>,
 }
 
 /// Why a spot could not be loaded.
@@ -214,7 +221,7 @@ river = "50%"
 impl SpotFile {
     /// Parses a TOML spot.
     pub fn from_toml(text: &str, path: &str) -> Result<SpotFile, SpotError> {
-        toml::from_str(text).map_err(|e| {
+        let mut spot: SpotFile = toml::from_str(text).map_err(|e| {
             let (line, column) = line_column(text, e.span().map_or(0, |span| span.start));
             SpotError::Toml {
                 path: path.to_string(),
@@ -222,7 +229,11 @@ impl SpotFile {
                 column,
                 message: e.message().trim_end().replace('\n', "; "),
             }
-        })
+        })?;
+        if !spot.locks.is_empty() {
+            spot.lock_origins = toml_origins(text, path);
+        }
+        Ok(spot)
     }
 
     /// Reads a TOML (or `.json`) spot file.
