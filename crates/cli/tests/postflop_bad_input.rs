@@ -123,6 +123,34 @@ fn spot_file_mistakes_point_at_file_line_and_column() {
 }
 
 #[test]
+fn json_spot_mistakes_point_at_file_line_and_column() {
+    let dir = scratch("json");
+    let path = dir.join("spot.json");
+    let text = "{\n  \"board\": \"Qs9h5c2d2s\",\n  \"oop_range\": \"AA,KK\",\n  \"ip_range\": \"QQ,AK\",\n  \
+                \"starting_pot\": 100,\n  \"effective_stack\": 200,\n  \
+                \"bet_sizes\": {\"bet\": \"50%\", \"raise\": \"3x\"}\n}\n";
+    std::fs::write(&path, text.replacen("3x", "3x, 2.5", 1)).unwrap();
+    let error = refused(&["solve", path.to_str().unwrap()]);
+    let file = path.display().to_string();
+    assert!(
+        error.starts_with(&format!("error: {file}:7:45: bet_sizes.raise")),
+        "{error}"
+    );
+    std::fs::write(&path, text.replacen("\"AA,KK\"", "\"AA,KK,Q\"", 1)).unwrap();
+    let error = refused(&["solve", path.to_str().unwrap()]);
+    assert!(
+        error.starts_with(&format!("error: {file}:3:24: oop_range")),
+        "{error}"
+    );
+    std::fs::write(&path, text.replacen("100,", "100", 1)).unwrap();
+    let error = refused(&["solve", path.to_str().unwrap()]);
+    assert!(
+        error.contains(&format!("{file}: line 6, column 3")),
+        "{error}"
+    );
+}
+
+#[test]
 fn absurd_trees_are_refused_before_they_are_built() {
     // 39 bet and 39 raise sizes with 10,000 pots behind: the betting tree alone would not fit anywhere.
     let dir = scratch("absurd");

@@ -172,7 +172,11 @@ impl PreparedSpot {
             source,
         })?;
         if path.extension().is_some_and(|e| e == "json") {
-            return PreparedSpot::new(SpotFile::from_json(&text, &name)?);
+            return PreparedSpot::new(SpotFile::from_json(&text, &name)?).map_err(|error| {
+                error.located_by(&name, |field, inner| {
+                    crate::spot::locate_json_field(&text, field, inner)
+                })
+            });
         }
         PreparedSpot::new(SpotFile::from_toml(&text, &name)?)
             .map_err(|error| error.located(&text, &name))
@@ -248,9 +252,18 @@ impl SolveError {
 
     /// Wraps an error about a field of the TOML spot `text` with the file, line and column it points at.
     pub fn located(self, text: &str, path: &str) -> SolveError {
-        let Some((line, column)) = self
-            .field()
-            .and_then(|(field, inner)| crate::spot::locate_field(text, field, inner))
+        self.located_by(path, |field, inner| {
+            crate::spot::locate_field(text, field, inner)
+        })
+    }
+
+    /// Wraps an error about a field with the position `locate(field, column in the field)` gives.
+    pub fn located_by(
+        self,
+        path: &str,
+        locate: impl Fn(&str, Option<usize>) -> Option<(usize, usize)>,
+    ) -> SolveError {
+        let Some((line, column)) = self.field().and_then(|(field, inner)| locate(field, inner))
         else {
             return self;
         };

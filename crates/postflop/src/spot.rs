@@ -452,3 +452,106 @@ pub fn locate_field(
     }
     Some((line, column))
 }
+
+/// Like [`locate_field`] for a JSON spot: where the value of `field` (dotted object keys) is written.
+pub fn locate_json_field(
+    text: &str,
+    field: &str,
+    inner_column: Option<usize>,
+) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut start = skip_space(bytes, 0);
+    for key in field.split('.') {
+        start = json_member(bytes, start, key)?;
+    }
+    let end = json_value_end(bytes, start)?;
+    let (line, column) = line_column(text, start);
+    if let Some(inner) = inner_column {
+        // Characters of the value are characters of the file only when the string has no escapes.
+        let raw = text.get(start..end)?;
+        if raw.len() >= 2 && raw.starts_with('"') && !raw.contains('\\') {
+            let value = &raw[1..raw.len() - 1];
+            if (1..=value.chars().count() + 1).contains(&inner) {
+                return Some((line, column + inner));
+            }
+        }
+    }
+    Some((line, column))
+}
+
+fn skip_space(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    i
+}
+
+/// Start of the value of `key` in the JSON object starting at `i`.
+fn json_member(bytes: &[u8], i: usize, key: &str) -> Option<usize> {
+    if bytes.get(i) != Some(&b'{') {
+        return None;
+    }
+    let mut i = skip_space(bytes, i + 1);
+    while bytes.get(i) == Some(&b'"') {
+        let key_end = json_value_end(bytes, i)?;
+        let value = skip_space(bytes, skip_space(bytes, key_end) + 1);
+        if &bytes[i + 1..key_end - 1] == key.as_bytes() {
+            return Some(value);
+        }
+        i = skip_space(bytes, json_value_end(bytes, value)?);
+        if bytes.get(i) != Some(&b',') {
+            return None;
+        }
+        i = skip_space(bytes, i + 1);
+    }
+    None
+}
+
+/// End (exclusive) of the JSON value starting at `i`.
+fn json_value_end(bytes: &[u8], i: usize) -> Option<usize> {
+    match bytes.get(i)? {
+        b'"' => {
+            let mut j = i + 1;
+            while j < bytes.len() {
+                match bytes[j] {
+                    b'\\' => j += 2,
+                    b'"' => return Some(j + 1),
+                    _ => j += 1,
+                }
+            }
+            None
+        }
+        &open @ (b'{' | b'[') => {
+            let close = if open == b'{' { b'}' } else { b']' };
+            let mut j = skip_space(bytes, i + 1);
+            if bytes.get(j) == Some(&close) {
+                return Some(j + 1);
+            }
+            loop {
+                if open == b'{' {
+                    j = skip_space(bytes, json_value_end(bytes, j)?);
+                    if bytes.get(j) != Some(&b':') {
+                        return None;
+                    }
+                    j = skip_space(bytes, j + 1);
+                }
+                j = skip_space(bytes, json_value_end(bytes, j)?);
+                match bytes.get(j)? {
+                    b',' => j = skip_space(bytes, j + 1),
+                    &c if c == close => return Some(j + 1),
+                    _ => return None,
+                }
+            }
+        }
+        _ => {
+            let mut j = i;
+            while j < bytes.len()
+                && !matches!(bytes[j], b',' | b'}' | b']')
+                && !bytes[j].is_ascii_whitespace()
+            {
+                j += 1;
+            }
+            (j > i).then_some(j)
+        }
+    }
+}

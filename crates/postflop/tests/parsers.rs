@@ -10,7 +10,7 @@ use ponder_postflop::game::{NodeId, NodeKind};
 use ponder_postflop::report::{follow_line, LineError};
 use ponder_postflop::solve::{PreparedSpot, SolveError};
 use ponder_postflop::solver::Solver;
-use ponder_postflop::spot::{line_column, locate_field, SpotError, SpotFile};
+use ponder_postflop::spot::{line_column, locate_field, locate_json_field, SpotError, SpotFile};
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -315,6 +315,53 @@ fn line_column_counts_characters() {
         Some((3, 7))
     );
     assert_eq!(locate_field("a = 1\n", "b.c", None), None);
+}
+
+#[test]
+fn json_fields_are_located() {
+    let text = "{\n  \"board\": \"Qs9h5c2d2s\",\n  \"bet_sizes\": {\"bet\": \"50%\", \"raise\" :\"3x, 2.5\"},\n  \
+                \"bet_sizes_by_street\": {\"river\": {\"oop\": {\"bet\": \"a\"}, \"ip\": {\"bet\": \"x\"}}},\n  \
+                \"n\": [1, {\"a\": \"b\"}], \"starting_pot\": 0\n}";
+    let at = |field: &str, inner: Option<usize>| {
+        let (line, column) = locate_json_field(text, field, inner).unwrap();
+        char_at(text, line, column).unwrap()
+    };
+    assert_eq!(at("board", None), '"');
+    assert_eq!(at("board", Some(3)), '9');
+    assert_eq!(at("bet_sizes.raise", Some(5)), '2');
+    assert_eq!(at("bet_sizes_by_street.river.ip.bet", Some(1)), 'x');
+    assert_eq!(at("starting_pot", None), '0');
+    assert_eq!(locate_json_field(text, "bet_sizes.donk", None), None);
+    assert_eq!(locate_json_field(text, "board.x", None), None);
+}
+
+proptest! {
+    #[test]
+    fn json_locations_point_at_the_values(spaces in proptest::collection::vec(0usize..3, 8), pot in 1u32..1000) {
+        // A spot as serde_json writes it, with random extra spacing after each comma and colon.
+        let mut spot = SpotFile::from_toml(RIVER_SPOT, "spot.toml").unwrap();
+        spot.starting_pot = pot;
+        let mut text = serde_json::to_string(&spot).unwrap();
+        for (k, &n) in spaces.iter().enumerate() {
+            let pattern = if k % 2 == 0 { "\",\"" } else { "\":" };
+            if let Some(at) = text.match_indices(pattern).nth(k / 2).map(|(i, _)| i + pattern.len() - 1) {
+                text.insert_str(at, &"\n ".repeat(n));
+            }
+        }
+        for (field, value) in [("board", "Qs9h5c2d2s"), ("oop_range", "AA,KK,QJs"), ("bet_sizes.bet", "50%, a")] {
+            let (line, column) = locate_json_field(&text, field, Some(1)).unwrap();
+            prop_assert_eq!(char_at(&text, line, column), value.chars().next(), "{} in {}", field, text);
+        }
+        let (line, column) = locate_json_field(&text, "starting_pot", None).unwrap();
+        prop_assert_eq!(char_at(&text, line, column), pot.to_string().chars().next());
+    }
+
+    #[test]
+    fn json_locator_never_panics(text in "[{}\\[\\]\",: a-z0-9\\\\]{0,40}", field in "[a-z]{1,3}(\\.[a-z]{1,3}){0,2}") {
+        if let Some((line, column)) = locate_json_field(&text, &field, Some(2)) {
+            prop_assert!(line >= 1 && column >= 1);
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------
