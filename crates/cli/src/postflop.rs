@@ -540,6 +540,7 @@ pub fn run_show(args: ShowArgs) -> anyhow::Result<()> {
                 .join("   ")
         );
         if args.hand.is_none() {
+            print_aggregates(&report);
             // One 13x13 grid per action: the class's frequency in percent ('.' = not in range here).
             let mut by_class: std::collections::HashMap<String, (f64, Vec<f64>)> =
                 std::collections::HashMap::new();
@@ -616,6 +617,53 @@ pub fn run_show(args: ShowArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Prints the range by action (frequency, combos, EV) and action frequencies by hand category and draw.
+fn print_aggregates(report: &ponder_postflop::report::NodeReport) {
+    println!();
+    println!(
+        "{:<14} {:>9} {:>8} {:>9}",
+        "by action", "frequency", "combos", "EV"
+    );
+    for a in &report.by_action {
+        println!(
+            "{:<14} {:>8.1}% {:>8.1} {:>9.2}",
+            a.action,
+            a.frequency * 100.0,
+            a.combos,
+            a.ev
+        );
+    }
+    let header: String = report.actions.iter().map(|a| format!("{a:>10}")).collect();
+    for (title, rows) in [
+        ("by category", &report.by_category),
+        ("by draw", &report.by_draw),
+    ] {
+        if rows.is_empty() {
+            continue;
+        }
+        println!();
+        println!(
+            "{:<14} {:>7} {:>6} {:>8} {:>7}{header}",
+            title, "combos", "share", "EV", "equity"
+        );
+        for row in rows {
+            let cells: String = row
+                .frequencies
+                .iter()
+                .map(|f| format!("{:>9.1}%", f * 100.0))
+                .collect();
+            println!(
+                "{:<14} {:>7.1} {:>5.1}% {:>8.2} {:>6.1}%{cells}",
+                row.category,
+                row.combos,
+                row.share * 100.0,
+                row.ev,
+                row.equity * 100.0
+            );
+        }
+    }
 }
 
 /// Runs `ponder bench postflop`.

@@ -44,6 +44,16 @@ pub fn strength(board: &[Card; 5], a: Card, b: Card) -> u32 {
     evaluate(&cards).value() as u32
 }
 
+/// Evaluator category of hole cards `a`, `b` on a board of 3 to 5 cards.
+pub fn category(board: &[Card], a: Card, b: Card) -> ponder_cards::Category {
+    let mut cards = [to_card(a); 7];
+    cards[1] = to_card(b);
+    for (slot, &c) in cards[2..].iter_mut().zip(board) {
+        *slot = to_card(c);
+    }
+    evaluate(&cards[..2 + board.len().min(5)]).category()
+}
+
 /// Why a board, card or range could not be read (the card layer's error, with its column).
 #[derive(Debug, thiserror::Error)]
 pub enum CardsError {

@@ -192,6 +192,42 @@ pub struct HandReport {
     pub equity: f32,
     /// True when the hand's strategy here is locked.
     pub locked: bool,
+    /// EV in chips of taking each action (player nodes).
+    pub action_evs: Vec<f32>,
+    /// Made-hand category on this board (see [`MADE_CATEGORIES`]).
+    pub category: String,
+    /// Draw on a flop or turn (see [`DRAW_CATEGORIES`]).
+    pub draw: Option<String>,
+}
+
+/// One action aggregated over the range at a node.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActionSummary {
+    /// Action name.
+    pub action: String,
+    /// Reach-weighted share of the range taking it.
+    pub frequency: f64,
+    /// Combos taking it (reach-weighted).
+    pub combos: f64,
+    /// Mean EV in chips of the action over the combos taking it (0 when none do).
+    pub ev: f64,
+}
+
+/// Action frequencies of the hands in one category.
+#[derive(Clone, Debug, Serialize)]
+pub struct CategoryReport {
+    /// Category name.
+    pub category: String,
+    /// Combos in it (reach-weighted).
+    pub combos: f64,
+    /// Share of the range's combos at the node.
+    pub share: f64,
+    /// Reach-weighted frequency of each action (player nodes).
+    pub frequencies: Vec<f64>,
+    /// Mean EV in chips.
+    pub ev: f64,
+    /// Mean equity.
+    pub equity: f64,
 }
 
 /// Everything `ponder show` prints about a node.
@@ -219,6 +255,12 @@ pub struct NodeReport {
     pub hands: Vec<HandReport>,
     /// Number of the listed hands whose strategy here is locked.
     pub locked_hands: usize,
+    /// Each action over the range: frequency, combos, EV.
+    pub by_action: Vec<ActionSummary>,
+    /// Made-hand categories present, strongest first.
+    pub by_category: Vec<CategoryReport>,
+    /// Draws present (flop and turn; they overlap the made categories), strongest first.
+    pub by_draw: Vec<CategoryReport>,
 }
 
 /// Builds the report for the player to act at `view` (OOP at chance or terminal nodes).
@@ -258,6 +300,26 @@ pub fn node_report(solver: &Solver, view: &NodeView) -> NodeReport {
         Vec::new()
     };
     let actions: Vec<String> = anode.actions.iter().map(|a| a.to_string()).collect();
+    // Per action: the player's values after taking it (the opponent does not act here).
+    let action_values: Vec<Vec<f32>> = if kind == "player" {
+        (0..actions.len())
+            .map(|k| {
+                let mut v = vec![0.0f32; n];
+                evaluate(
+                    game,
+                    &solver.storage,
+                    p,
+                    false,
+                    NodeId(node.first_child + k as u32),
+                    &opp_stored,
+                    &mut v,
+                );
+                v
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let equity = equities(game, &view.board, p, &view.reach[q]);
     let lock = game.locks.get(view.id);
     let mut hands = Vec::new();
@@ -289,6 +351,10 @@ pub fn node_report(solver: &Solver, view: &NodeView) -> NodeReport {
         for (f, &s) in frequencies.iter_mut().zip(&row) {
             *f += weight as f64 * s as f64;
         }
+        let action_evs: Vec<f32> = action_values
+            .iter()
+            .map(|v| if mass > 0.0 { v[stored] / mass } else { 0.0 })
+            .collect();
         total += weight as f64;
         ev_sum += weight as f64 * ev as f64;
         eq_sum += weight as f64 * equity[h] as f64;
@@ -300,6 +366,9 @@ pub fn node_report(solver: &Solver, view: &NodeView) -> NodeReport {
             ev,
             equity: equity[h],
             locked: lock.is_some_and(|l| l.hands.binary_search(&(stored as u16)).is_ok()),
+            action_evs,
+            category: made_category(&view.board, a, b).to_string(),
+            draw: draw_category(&view.board, a, b).map(str::to_string),
         });
     }
     if total > 0.0 {
@@ -309,6 +378,30 @@ pub fn node_report(solver: &Solver, view: &NodeView) -> NodeReport {
     }
     hands.sort_by(|x, y| y.equity.total_cmp(&x.equity));
     let locked_hands = hands.iter().filter(|h| h.locked).count();
+    let by_action: Vec<ActionSummary> = actions
+        .iter()
+        .enumerate()
+        .map(|(k, action)| {
+            let (mut combos, mut ev) = (0.0f64, 0.0f64);
+            for hand in &hands {
+                let w = hand.weight as f64 * hand.strategy[k] as f64;
+                combos += w;
+                ev += w * hand.action_evs[k] as f64;
+            }
+            ActionSummary {
+                action: action.clone(),
+                frequency: frequencies[k],
+                combos,
+                ev: if combos > 0.0 { ev / combos } else { 0.0 },
+            }
+        })
+        .collect();
+    let by_category = group_hands(&hands, &MADE_CATEGORIES, actions.len(), total, |h| {
+        Some(h.category.as_str())
+    });
+    let by_draw = group_hands(&hands, &DRAW_CATEGORIES, actions.len(), total, |h| {
+        h.draw.as_deref()
+    });
     NodeReport {
         line: view.steps.clone(),
         kind: kind.to_string(),
@@ -325,7 +418,53 @@ pub fn node_report(solver: &Solver, view: &NodeView) -> NodeReport {
         range_equity: if total > 0.0 { eq_sum / total } else { 0.0 },
         hands,
         locked_hands,
+        by_action,
+        by_category,
+        by_draw,
     }
+}
+
+/// Aggregates hands by the category `of` gives them, in the order of `names` (absent ones left out).
+fn group_hands(
+    hands: &[HandReport],
+    names: &[&str],
+    actions: usize,
+    total: f64,
+    of: impl Fn(&HandReport) -> Option<&str>,
+) -> Vec<CategoryReport> {
+    names
+        .iter()
+        .filter_map(|&name| {
+            let mut report = CategoryReport {
+                category: name.to_string(),
+                combos: 0.0,
+                share: 0.0,
+                frequencies: vec![0.0; actions],
+                ev: 0.0,
+                equity: 0.0,
+            };
+            for hand in hands.iter().filter(|h| of(h) == Some(name)) {
+                let w = hand.weight as f64;
+                report.combos += w;
+                report.ev += w * hand.ev as f64;
+                report.equity += w * hand.equity as f64;
+                for (f, &s) in report.frequencies.iter_mut().zip(&hand.strategy) {
+                    *f += w * s as f64;
+                }
+            }
+            if report.combos <= 0.0 {
+                return None;
+            }
+            let c = report.combos;
+            report.share = if total > 0.0 { c / total } else { 0.0 };
+            report.ev /= c;
+            report.equity /= c;
+            for f in report.frequencies.iter_mut() {
+                *f /= c;
+            }
+            Some(report)
+        })
+        .collect()
 }
 
 /// Equity of each hand of `player` against the opponent's reach on `board`, all runouts enumerated.
@@ -395,4 +534,180 @@ pub fn equities(
         .zip(&mass)
         .map(|(&w, &m)| if m > 0.0 { (w / m) as f32 } else { 0.0 })
         .collect()
+}
+
+/// Made-hand categories of the report, strongest first (ponder-cards' categories, with one pair and three
+/// of a kind split by how the hole cards use the board).
+pub const MADE_CATEGORIES: [&str; 14] = [
+    "straight flush",
+    "quads",
+    "full house",
+    "flush",
+    "straight",
+    "set",
+    "trips",
+    "two pair",
+    "overpair",
+    "top pair",
+    "second pair",
+    "underpair",
+    "weak pair",
+    "no pair",
+];
+
+/// Draw categories (flop and turn, hands below a straight), strongest first.
+pub const DRAW_CATEGORIES: [&str; 4] = ["combo draw", "flush draw", "open-ended", "gutshot"];
+
+/// The made-hand category of hole cards `a`, `b` on `board` (3 to 5 cards): evaluator categories from a
+/// straight up; below that, by how the hole cards pair the board (a pair or trips on the board alone, with
+/// no hole card in it, is "no pair").
+pub fn made_category(board: &[Card], a: Card, b: Card) -> &'static str {
+    use ponder_cards::Category;
+    match cards_glue::category(board, a, b) {
+        Category::StraightFlush => return "straight flush",
+        Category::FourOfAKind => return "quads",
+        Category::FullHouse => return "full house",
+        Category::Flush => return "flush",
+        Category::Straight => return "straight",
+        _ => {}
+    }
+    let (ra, rb) = (cards_glue::rank(a), cards_glue::rank(b));
+    let hits = |r: u8| board.iter().filter(|&&c| cards_glue::rank(c) == r).count();
+    let mut distinct: Vec<u8> = board.iter().map(|&c| cards_glue::rank(c)).collect();
+    distinct.sort_unstable_by(|x, y| y.cmp(x));
+    distinct.dedup();
+    let top = distinct[0];
+    if ra == rb {
+        return if hits(ra) >= 1 {
+            "set"
+        } else if ra > top {
+            "overpair"
+        } else {
+            "underpair"
+        };
+    }
+    let (ha, hb) = (hits(ra), hits(rb));
+    if ha >= 2 || hb >= 2 {
+        return "trips";
+    }
+    if ha == 1 && hb == 1 {
+        return "two pair";
+    }
+    let paired = if ha == 1 {
+        ra
+    } else if hb == 1 {
+        rb
+    } else {
+        return "no pair";
+    };
+    match distinct.iter().position(|&r| r == paired) {
+        Some(0) => "top pair",
+        Some(1) => "second pair",
+        _ => "weak pair",
+    }
+}
+
+/// The draw of hole cards `a`, `b` on a flop or turn `board`, if any: four to a flush using a hole card,
+/// and straight draws counted by the ranks that would complete a straight using a hole card (two or more:
+/// open-ended or double gutshot; one: gutshot). None on the river or for a straight or better.
+pub fn draw_category(board: &[Card], a: Card, b: Card) -> Option<&'static str> {
+    if board.len() >= 5 {
+        return None;
+    }
+    if matches!(
+        made_category(board, a, b),
+        "straight flush" | "quads" | "full house" | "flush" | "straight"
+    ) {
+        return None;
+    }
+    let flush_draw = [a, b].iter().any(|&h| {
+        let suit = cards_glue::suit(h);
+        board
+            .iter()
+            .chain([a, b].iter())
+            .filter(|&&c| cards_glue::suit(c) == suit)
+            .count()
+            == 4
+    });
+    // Rank bit sets with the ace also low (bit 0 = ace as one, bit r + 1 = rank r).
+    let bits = |r: u8| -> u16 {
+        let bit = 1u16 << (r + 1);
+        if r == 12 {
+            bit | 1
+        } else {
+            bit
+        }
+    };
+    let ranks: u16 = board
+        .iter()
+        .chain([a, b].iter())
+        .fold(0, |m, &c| m | bits(cards_glue::rank(c)));
+    let hole = bits(cards_glue::rank(a)) | bits(cards_glue::rank(b));
+    let outs = (0..13u8)
+        .filter(|&r| {
+            let with = ranks | bits(r);
+            (0..10).any(|low| {
+                let window = 0x1fu16 << low;
+                with & window == window && ranks & window != window && hole & window != 0
+            })
+        })
+        .count();
+    match (flush_draw, outs) {
+        (true, n) if n >= 1 => Some("combo draw"),
+        (true, _) => Some("flush draw"),
+        (false, n) if n >= 2 => Some("open-ended"),
+        (false, 1) => Some("gutshot"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cards(text: &str) -> Vec<Card> {
+        cards_glue::parse_board_cards(text).unwrap()
+    }
+
+    fn made(board: &str, hole: &str) -> &'static str {
+        let h = cards(hole);
+        made_category(&cards(board), h[0], h[1])
+    }
+
+    fn draw(board: &str, hole: &str) -> Option<&'static str> {
+        let h = cards(hole);
+        draw_category(&cards(board), h[0], h[1])
+    }
+
+    #[test]
+    fn made_categories_follow_the_hole_cards() {
+        assert_eq!(made("Td9d6h", "KdQd"), "no pair");
+        assert_eq!(made("Td9d6h", "8c7c"), "straight");
+        assert_eq!(made("Td9d6hQd", "Ad2d"), "flush");
+        assert_eq!(made("Td9d6h", "TcTs"), "set");
+        assert_eq!(made("TdTc6h", "Ts5s"), "trips");
+        assert_eq!(made("Td9d6h", "Tc9c"), "two pair");
+        assert_eq!(made("Td9d6h", "AcAs"), "overpair");
+        assert_eq!(made("Td9d6h", "8c8s"), "underpair");
+        assert_eq!(made("Td9d6h", "AcTs"), "top pair");
+        assert_eq!(made("Td9d6h", "Ac9s"), "second pair");
+        assert_eq!(made("Td9d6h", "Ac6s"), "weak pair");
+        // A pair on the board alone is no pair for the hole cards.
+        assert_eq!(made("TdTc6h", "AsKs"), "no pair");
+        assert_eq!(made("TdTc6h6s", "6c6d"), "quads");
+        assert_eq!(made("TdTc6h", "6s6c"), "full house");
+    }
+
+    #[test]
+    fn draws_use_a_hole_card_and_stop_on_the_river() {
+        assert_eq!(draw("Td9d6h", "AdKd"), Some("flush draw"));
+        assert_eq!(draw("Td9d6h", "8c7c"), None, "a made straight is no draw");
+        assert_eq!(draw("Td9d2h", "8c7c"), Some("open-ended"));
+        assert_eq!(draw("Td9d2h", "Qc8c"), Some("gutshot"));
+        assert_eq!(draw("Td9d2h", "8d7d"), Some("combo draw"));
+        assert_eq!(draw("Td9d2h", "AsKs"), None);
+        assert_eq!(draw("Td9d2h3c4s", "8d7d"), None);
+        // Four to a flush on the board alone is not the hand's draw... unless a hole card joins it.
+        assert_eq!(draw("2h5h9hKh", "AcQc"), None);
+    }
 }

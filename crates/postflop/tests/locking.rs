@@ -451,3 +451,45 @@ fn inline_locks_parse_with_columns() {
     assert!(LockSpec::parse_inline("check | call", "--lock 1").is_err());
     assert!(LockSpec::parse_inline("check | call=x", "--lock 1").is_err());
 }
+
+#[test]
+fn aggregates_by_action_and_category_add_up_to_the_range() {
+    let spot = prepared("").unwrap();
+    let solver = solve(&spot, 200);
+    for line in ["", "check", "check,bet 150", "bet 66"] {
+        let view = ponder_postflop::report::follow_line(&solver, line).unwrap();
+        let report = ponder_postflop::report::node_report(&solver, &view);
+        let total: f64 = report.hands.iter().map(|h| h.weight as f64).sum();
+        let combos: f64 = report.by_action.iter().map(|a| a.combos).sum();
+        assert!(
+            (combos - total).abs() < 1e-3 * total,
+            "{line}: {combos} vs {total}"
+        );
+        // The range's EV is the combo-weighted EV of its actions.
+        let ev: f64 = report
+            .by_action
+            .iter()
+            .map(|a| a.combos * a.ev)
+            .sum::<f64>()
+            / total;
+        assert!(
+            (ev - report.range_ev).abs() < 1e-3 * (1.0 + ev.abs()),
+            "{line}: {ev} vs {}",
+            report.range_ev
+        );
+        let share: f64 = report.by_category.iter().map(|c| c.share).sum();
+        assert!(
+            (share - 1.0).abs() < 1e-6,
+            "{line}: categories cover {share}"
+        );
+        assert!(report.by_draw.is_empty(), "no draws on the river");
+        for (a, summary) in report.by_action.iter().enumerate() {
+            let by_category: f64 = report
+                .by_category
+                .iter()
+                .map(|c| c.combos * c.frequencies[a])
+                .sum();
+            assert!((by_category - summary.combos).abs() < 1e-3 * total);
+        }
+    }
+}
