@@ -8,16 +8,19 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use ponder_postflop::game::NodeKind;
 use ponder_postflop::lock::{LockOrigin, LockSpec};
-use ponder_postflop::solve::{self, Checkpoint, MemoryEstimate, PreparedSpot, SolveOptions};
-use ponder_postflop::solver::Solver;
+use ponder_postflop::solve::{
+    self, AnySolver, Checkpoint, MemoryEstimate, PreparedSpot, SolveOptions, StoredValues,
+};
+use ponder_postflop::solver::{Solver, StoredValue, Q16};
 use ponder_postflop::spot::{BenchFile, SpotFile, DEFAULT_SPOT_TOML};
 use ponder_postflop::tree::Player;
+use ponder_postflop::with_solver;
 use serde_json::json;
 
 /// Solve a postflop spot range against range.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  ponder solve                          # the built-in spot turn_td9d6hqc\n  ponder solve --spot river_qsjh2h8d3c --target 0.1 --json\n  ponder solve my-spot.toml --output spot.solve --checkpoint-every 50\n  ponder solve --resume spot.solve --target 0.1 --output spot.solve\n  ponder solve --spot river_qsjh2h8d3c --lock \"check,bet 150 | call=1\" --lock \"check,bet 150 | fold=1 | 22-99\"\n\nA lock fixes the strategy of some hands at a node and solves the rest around it; a spot file can hold\nthe same as [[lock]] tables: line = \"check,bet 120\", strategy = { call = 1.0 }, hands = \"AA,KK\" (optional).\nThe line uses `ponder show --line` syntax; `*` stands for every dealt card."
+    after_help = "Examples:\n  ponder solve                          # the built-in spot turn_td9d6hqc\n  ponder solve --spot river_qsjh2h8d3c --target 0.1 --json\n  ponder solve my-spot.toml --output spot.solve --checkpoint-every 50\n  ponder solve --resume spot.solve --target 0.1 --output spot.solve\n  ponder solve --spot river_qsjh2h8d3c --lock \"check,bet 150 | call=1\" --lock \"check,bet 150 | fold=1 | 22-99\"\n\nA lock fixes the strategy of some hands at a node and solves the rest around it; a spot file can hold\nthe same as [[lock]] tables: line = \"check,bet 120\", strategy = { call = 1.0 }, hands = \"AA,KK\" (optional).\nThe line uses `ponder show --line` syntax; `*` stands for every dealt card.\n--compressed stores regrets and strategy sums in 16 bits: about half the memory."
 )]
 pub struct SolveArgs {
     /// Spot file (TOML, or JSON with the fields of shared/bench/postflop-spots.json); omit for the default.
@@ -52,6 +55,10 @@ pub struct SolveArgs {
     /// Lock a node: `LINE | ACTION=FREQ,... [| HANDS]` (repeatable; applied after the spot's [[lock]]s).
     #[arg(long, conflicts_with = "resume", value_name = "LOCK")]
     pub lock: Vec<String>,
+    /// Store regrets and strategy sums in 16 bits (about half the memory); `--resume` keeps the file's
+    /// storage unless this converts a 32-bit solve.
+    #[arg(long)]
+    pub compressed: bool,
     /// Print one JSON object instead of tables.
     #[arg(long)]
     pub json: bool,
@@ -79,7 +86,7 @@ pub struct ShowArgs {
 /// Benchmark the postflop solver on the spots of shared/bench/postflop-spots.json.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  ponder bench postflop --spot turn_td9d6hqc\n  ponder bench postflop --json"
+    after_help = "Examples:\n  ponder bench postflop --spot turn_td9d6hqc\n  ponder bench postflop --json\n  ponder bench postflop --spot flop_td9d6h --compressed --json"
 )]
 pub struct BenchArgs {
     /// Only this spot (default: all except the flop spots, which take minutes).
@@ -91,6 +98,9 @@ pub struct BenchArgs {
     /// Iteration cap.
     #[arg(long, default_value_t = 2000)]
     pub max_iterations: u32,
+    /// 16-bit compressed storage of regrets and strategy sums.
+    #[arg(long)]
+    pub compressed: bool,
     /// One JSON object per spot (one per line).
     #[arg(long)]
     pub json: bool,
@@ -237,12 +247,49 @@ pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
     if !args.json {
         print_header(&name, &prepared, &game, &estimate, limit, threads);
     }
-    let mut solver = solve::new_solver(game, false, limit)?;
-    if let Some((header, storage)) = resume {
-        header.check_layout(&solver.game, &name)?;
-        solver.storage = storage;
-        solver.iteration = header.iteration;
+    let solver = match resume {
+        None if args.compressed => AnySolver::Compressed(solve::new_solver(game, limit)?),
+        None => AnySolver::Full(solve::new_solver(game, limit)?),
+        Some((header, values)) => {
+            let path = args.resume.as_deref().unwrap_or(Path::new(&name));
+            let mut solver = match values {
+                StoredValues::Full(v) if args.compressed => AnySolver::Compressed(
+                    solve::solver_from_values(path, &header, game, v)?.convert(),
+                ),
+                StoredValues::Full(v) => {
+                    AnySolver::Full(solve::solver_from_values(path, &header, game, v)?)
+                }
+                StoredValues::Compressed(v) => {
+                    AnySolver::Compressed(solve::solver_from_values(path, &header, game, v)?)
+                }
+            };
+            with_solver!(&mut solver, s => s.iteration = header.iteration);
+            solver
+        }
+    };
+    if !args.json {
+        println!(
+            "storage          {}",
+            if matches!(solver, AnySolver::Compressed(_)) {
+                "16-bit (compressed)"
+            } else {
+                "32-bit"
+            }
+        );
     }
+    with_solver!(solver, s => finish_solve(&args, &name, &file, &estimate, build_seconds, threads, s))
+}
+
+/// The iteration loop, checkpoints and output of `ponder solve`, for either storage kind.
+fn finish_solve<S: StoredValue>(
+    args: &SolveArgs,
+    name: &str,
+    file: &SpotFile,
+    estimate: &MemoryEstimate,
+    build_seconds: f64,
+    threads: usize,
+    mut solver: Solver<S>,
+) -> anyhow::Result<()> {
     let options = SolveOptions {
         target_pct: args.target,
         max_iterations: args.max_iterations,
@@ -267,8 +314,7 @@ pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
         history.push(*checkpoint);
         if let (Some(every), Some(path)) = (args.checkpoint_every, &args.output) {
             if checkpoint.iteration >= last_saved + every {
-                if let Err(e) =
-                    solve::save(path, &file, solver, Some(checkpoint.exploitability_pct))
+                if let Err(e) = solve::save(path, file, solver, Some(checkpoint.exploitability_pct))
                 {
                     save_error = Some(e.into());
                     return false;
@@ -284,7 +330,7 @@ pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
     }
     let seconds = start.elapsed().as_secs_f64();
     if let Some(path) = &args.output {
-        solve::save(path, &file, &solver, Some(last.exploitability_pct))?;
+        solve::save(path, file, &solver, Some(last.exploitability_pct))?;
     }
     let root = root_summary(&solver);
     if args.json {
@@ -292,6 +338,7 @@ pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
             "spot": name,
             "board": file.board,
             "threads": threads,
+            "compressed": S::COMPRESSED,
             "tree_nodes": estimate.counts.per_street.iter().sum::<u64>(),
             "decision_nodes": estimate.counts.decision_nodes,
             "memory_bytes": estimate.bytes_32,
@@ -398,7 +445,7 @@ fn player_name(player: Player) -> &'static str {
     }
 }
 
-fn root_player(solver: &Solver) -> Player {
+fn root_player<S: StoredValue>(solver: &Solver<S>) -> Player {
     match solver.game.nodes[0].kind {
         NodeKind::Player(p) => p,
         _ => Player::Oop,
@@ -406,7 +453,7 @@ fn root_player(solver: &Solver) -> Player {
 }
 
 /// Root actions with their range-weighted frequency.
-fn root_summary(solver: &Solver) -> Vec<(String, f64, Option<f64>)> {
+fn root_summary<S: StoredValue>(solver: &Solver<S>) -> Vec<(String, f64, Option<f64>)> {
     let game = &solver.game;
     let root = &game.nodes[0];
     let NodeKind::Player(player) = root.kind else {
@@ -431,17 +478,6 @@ fn root_summary(solver: &Solver) -> Vec<(String, f64, Option<f64>)> {
         .collect()
 }
 
-/// Loads a solve file into a solver (the game is rebuilt from the stored spot).
-fn load_solver(path: &Path) -> anyhow::Result<(SpotFile, Solver, Option<f64>)> {
-    let (header, storage) = solve::load(path)?;
-    let prepared = PreparedSpot::new(header.spot.clone())?;
-    let game = prepared.game();
-    header.check_layout(&game, &path.display().to_string())?;
-    let mut solver = Solver::with_storage(game, storage);
-    solver.iteration = header.iteration;
-    Ok((header.spot, solver, header.exploitability_pct))
-}
-
 const RANKS: &[u8] = b"AKQJT98765432";
 
 fn grid_class(row: usize, col: usize) -> String {
@@ -455,9 +491,19 @@ fn grid_class(row: usize, col: usize) -> String {
 
 /// Runs `ponder show`.
 pub fn run_show(args: ShowArgs) -> anyhow::Result<()> {
-    let (spot, solver, exploitability) = load_solver(&args.file)?;
-    let view = ponder_postflop::report::follow_line(&solver, &args.line)?;
-    let mut report = ponder_postflop::report::node_report(&solver, &view);
+    // The game is dealt again from the stored spot; the file's storage kind is kept.
+    let (header, solver) = solve::load_solver(&args.file)?;
+    with_solver!(solver, s => show(&args, &header.spot, &s, header.exploitability_pct))
+}
+
+fn show<S: StoredValue>(
+    args: &ShowArgs,
+    spot: &SpotFile,
+    solver: &Solver<S>,
+    exploitability: Option<f64>,
+) -> anyhow::Result<()> {
+    let view = ponder_postflop::report::follow_line(solver, &args.line)?;
+    let mut report = ponder_postflop::report::node_report(solver, &view);
     if let Some(hand) = &args.hand {
         let cards = ponder_postflop::cards_glue::parse_board_cards(hand)
             .with_context(|| format!("--hand `{hand}`"))?;
@@ -488,19 +534,25 @@ pub fn run_show(args: ShowArgs) -> anyhow::Result<()> {
     if args.json {
         let mut value = serde_json::to_value(&report)?;
         value["iterations"] = json!(solver.iteration);
+        value["compressed"] = json!(S::COMPRESSED);
         value["exploitability_pct"] = json!(exploitability);
         println!("{value}");
         return Ok(());
     }
     println!(
-        "spot        board {} pot {} stack {} ({} iterations, exploitability {})",
+        "spot        board {} pot {} stack {} ({} iterations, exploitability {}{})",
         spot.board,
         spot.starting_pot,
         spot.effective_stack,
         solver.iteration,
         exploitability
             .map(|e| format!("{e:.3}% pot"))
-            .unwrap_or_else(|| "-".into())
+            .unwrap_or_else(|| "-".into()),
+        if S::COMPRESSED {
+            ", 16-bit storage"
+        } else {
+            ""
+        }
     );
     println!(
         "line        {}",
@@ -684,9 +736,10 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
     };
     if !args.json {
         println!(
-            "{:<22} {:>7} {:>9} {:>10} {:>10} {:>13} {:>13} {:>10} {:>10}",
+            "{:<22} {:>7} {:>4} {:>9} {:>10} {:>10} {:>13} {:>13} {:>10} {:>10}",
             "spot",
             "threads",
+            "bits",
             "nodes",
             "estimate",
             "peak RSS",
@@ -707,8 +760,18 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
         let prepared = PreparedSpot::new(file)?;
         let game = prepared.game();
         let estimate = MemoryEstimate::of(&game);
-        let mut solver = solve::new_solver(game, false, max_memory(&None)?)?;
+        let limit = max_memory(&None)?;
+        let solver = if args.compressed {
+            AnySolver::Compressed(solve::new_solver::<Q16>(game, limit)?)
+        } else {
+            AnySolver::Full(solve::new_solver::<f32>(game, limit)?)
+        };
         let build_seconds = build_start.elapsed().as_secs_f64();
+        let memory = if args.compressed {
+            estimate.bytes_16
+        } else {
+            estimate.bytes_32
+        };
         let mut reached: Vec<Option<(f64, u32)>> = vec![None; targets.len()];
         let start = Instant::now();
         let options = SolveOptions {
@@ -716,14 +779,16 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
             max_iterations: args.max_iterations,
             check_every: 10,
         };
-        let last = solver.solve(options, |_, checkpoint| {
+        let mut on_check = |checkpoint: &Checkpoint| {
             for (slot, &target) in reached.iter_mut().zip(&targets) {
                 if slot.is_none() && checkpoint.exploitability_pct <= target {
                     *slot = Some((start.elapsed().as_secs_f64(), checkpoint.iteration));
                 }
             }
             true
-        });
+        };
+        let mut solver = solver;
+        let last = with_solver!(&mut solver, s => s.solve(options, |_, c| on_check(c)));
         let peak = solve::peak_rss();
         let key = |t: f64| format!("{t}");
         if args.json {
@@ -742,9 +807,9 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
                 json!({
                     "spot": name,
                     "threads": threads,
-                    "compressed": false,
+                    "compressed": args.compressed,
                     "tree_nodes": estimate.counts.per_street.iter().sum::<u64>(),
-                    "memory_bytes": estimate.bytes_32,
+                    "memory_bytes": memory,
                     "peak_rss_bytes": peak,
                     "build_seconds": build_seconds,
                     "seconds_to_target": seconds,
@@ -759,11 +824,12 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
                 None => "-".to_string(),
             };
             println!(
-                "{:<22} {:>7} {:>9} {:>10} {:>10} {:>13} {:>13} {:>10.4} {:>10.3}",
+                "{:<22} {:>7} {:>4} {:>9} {:>10} {:>10} {:>13} {:>13} {:>10.4} {:>10.3}",
                 name,
                 threads,
+                if args.compressed { 16 } else { 32 },
                 estimate.counts.per_street.iter().sum::<u64>(),
-                solve::format_bytes(estimate.bytes_32),
+                solve::format_bytes(memory),
                 peak.map(solve::format_bytes).unwrap_or_else(|| "-".into()),
                 reached.first().map(cell).unwrap_or_default(),
                 reached.get(1).map(cell).unwrap_or_default(),

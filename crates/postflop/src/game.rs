@@ -153,6 +153,9 @@ pub struct Game {
     pub swaps: Vec<[Vec<u16>; 2]>,
     /// Total storage (in values) for regrets and strategy sums.
     pub storage_len: usize,
+    /// Values after each player node's regrets and sums in the storage layout (see
+    /// [`Game::lay_out_storage`]).
+    pub storage_header: usize,
     /// Sum over compatible hand pairs of the product of weights (normalises values).
     pub pair_weight: f64,
     /// Locked strategies by node (empty unless the spot locks nodes).
@@ -238,6 +241,7 @@ impl Game {
             boards: Vec::new(),
             swaps: Vec::new(),
             storage_len: 0,
+            storage_header: 0,
             pair_weight,
             locks: Locks::default(),
         };
@@ -504,6 +508,36 @@ impl Game {
         self.swaps.push(perms);
         builder.swap_index.insert((s1, s2), id);
         id
+    }
+
+    /// Re-assigns the storage offsets (same preorder) with `header` extra values after each player node's
+    /// regrets and strategy sums (16-bit storage keeps its per-node scales there); 0 is the built layout.
+    pub fn lay_out_storage(&mut self, header: usize) {
+        if self.storage_header == header {
+            return;
+        }
+        let mut next = 0usize;
+        // Iterative preorder with an explicit stack: (node, whether its children are done).
+        let mut stack = vec![(0u32, false)];
+        while let Some((id, done)) = stack.pop() {
+            let i = id as usize;
+            if done {
+                self.nodes[i].storage_end = next;
+                continue;
+            }
+            let node = &mut self.nodes[i];
+            node.storage_start = next;
+            if let NodeKind::Player(player) = node.kind {
+                next += 2 * node.num_children as usize * self.hands[player.index()].len() + header;
+            }
+            stack.push((id, true));
+            let node = &self.nodes[i];
+            for child in (node.first_child..node.first_child + node.num_children).rev() {
+                stack.push((child, false));
+            }
+        }
+        self.storage_len = next;
+        self.storage_header = header;
     }
 
     /// Children of a node.

@@ -735,7 +735,7 @@ impl Locks {
 
     /// Writes the locked strategies into the strategy sums of `storage` and zeroes their regrets, so the
     /// average strategy of a locked hand is its lock from the start.
-    pub fn write_into(&self, game: &Game, storage: &mut [f32]) {
+    pub fn write_into<S: crate::solver::StoredValue>(&self, game: &Game, storage: &mut [S]) {
         for (id, lock) in &self.nodes {
             let node = &game.nodes[id.0 as usize];
             let NodeKind::Player(player) = node.kind else {
@@ -743,10 +743,9 @@ impl Locks {
             };
             let n = game.hands[player.index()].len();
             let actions = node.num_children as usize;
-            let own = &mut storage[node.storage_start..node.storage_start + 2 * actions * n];
-            let (regrets, sums) = own.split_at_mut(actions * n);
-            lock.clear(regrets, n);
-            lock.apply(sums, n);
+            let own = &mut storage
+                [node.storage_start..node.storage_start + crate::solver::own_len::<S>(actions, n)];
+            S::write_lock(own, actions, n, lock);
         }
     }
 }

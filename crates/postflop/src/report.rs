@@ -8,7 +8,7 @@ use thiserror::Error;
 
 use crate::cards_glue::{self, Card};
 use crate::game::{NodeId, NodeKind};
-use crate::solver::{evaluate, Solver};
+use crate::solver::{evaluate, Solver, StoredValue};
 use crate::tree::Player;
 
 /// What was wrong with a `--line`.
@@ -62,7 +62,7 @@ pub struct NodeView {
 /// Follows `line` (comma-separated actions such as `check`, `bet 120`, `call`, and cards such as `Qs`).
 // Hands are parallel arrays (cards, reach, values) indexed by the same hand number.
 #[allow(clippy::needless_range_loop)]
-pub fn follow_line(solver: &Solver, line: &str) -> Result<NodeView, LineError> {
+pub fn follow_line<S: StoredValue>(solver: &Solver<S>, line: &str) -> Result<NodeView, LineError> {
     let game = &solver.game;
     let mut view = NodeView {
         id: NodeId(0),
@@ -266,7 +266,7 @@ pub struct NodeReport {
 /// Builds the report for the player to act at `view` (OOP at chance or terminal nodes).
 // Hands are parallel arrays (cards, reach, values) indexed by the same hand number.
 #[allow(clippy::needless_range_loop)]
-pub fn node_report(solver: &Solver, view: &NodeView) -> NodeReport {
+pub fn node_report<S: StoredValue>(solver: &Solver<S>, view: &NodeView) -> NodeReport {
     let game = &solver.game;
     let node = &game.nodes[view.id.0 as usize];
     let anode = game.tree.node(node.action_node);

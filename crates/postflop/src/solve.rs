@@ -11,7 +11,7 @@ use thiserror::Error;
 use crate::cards_glue::{self, Card, CardsError};
 use crate::game::{Game, GameCounts, GameNode};
 use crate::lock::{self, LockError, Locks, ResolvedLock};
-use crate::solver::Solver;
+use crate::solver::{Solver, StoredValue, Q16};
 use crate::spot::{SpotError, SpotFile};
 use crate::tree::ActionTree;
 
@@ -70,7 +70,7 @@ pub enum SolveError {
     /// The solve would not fit in the memory allowed.
     #[error(
         "this spot needs {needed} ({nodes} nodes, {decision} decision nodes) but --max-memory allows {allowed}; \
-         use 16-bit storage (--compress), fewer bet sizes, narrower ranges, or raise --max-memory"
+         use 16-bit storage (--compressed), fewer bet sizes, narrower ranges, or raise --max-memory"
     )]
     TooBig {
         /// Needed, formatted.
@@ -287,7 +287,7 @@ pub struct MemoryEstimate {
     pub tree_bytes: u64,
     /// Total bytes with 32-bit storage.
     pub bytes_32: u64,
-    /// Total bytes with 16-bit storage.
+    /// Total bytes with 16-bit storage (values plus each decision node's two f32 scales).
     pub bytes_16: u64,
 }
 
@@ -295,7 +295,9 @@ impl MemoryEstimate {
     /// Estimates the memory of solving `game`.
     pub fn of(game: &Game) -> MemoryEstimate {
         let counts = game.counts();
-        let storage_values = game.storage_len as u64;
+        // Regrets and sums only: a layout for 16-bit storage also holds per-node scales.
+        let storage_values =
+            game.storage_len as u64 - game.storage_header as u64 * counts.decision_nodes;
         let nodes = game.nodes.len() as u64 * std::mem::size_of::<GameNode>() as u64;
         let boards: u64 = game
             .boards
@@ -318,7 +320,8 @@ impl MemoryEstimate {
             storage_values,
             tree_bytes,
             bytes_32: tree_bytes + storage_values * 4,
-            bytes_16: tree_bytes + storage_values * 2,
+            bytes_16: tree_bytes
+                + (storage_values + counts.decision_nodes * Q16::HEADER as u64) * 2,
         }
     }
 }
@@ -403,13 +406,13 @@ pub struct Checkpoint {
     pub seconds: f64,
 }
 
-impl Solver {
+impl<S: StoredValue> Solver<S> {
     /// Iterates until the target or the iteration cap, measuring every `check_every` iterations;
     /// `on_check` sees every measurement and may stop the solve by returning false.
     pub fn solve(
         &mut self,
         options: SolveOptions,
-        mut on_check: impl FnMut(&Solver, &Checkpoint) -> bool,
+        mut on_check: impl FnMut(&Solver<S>, &Checkpoint) -> bool,
     ) -> Checkpoint {
         let start = Instant::now();
         let check_every = options.check_every.max(1);
@@ -437,8 +440,9 @@ impl Solver {
 
 const MAGIC: &[u8; 8] = b"PONDERPF";
 /// Version of the solve-file format; files of another version are refused. Version 2 ends the compressed
-/// stream with a CRC-32 of everything before it, so a damaged file is refused instead of misread.
-pub const FILE_VERSION: u32 = 2;
+/// stream with a CRC-32 of everything before it, so a damaged file is refused instead of misread; version 3
+/// records the storage kind (`compressed`: 16-bit values with per-node scales, else f32).
+pub const FILE_VERSION: u32 = 3;
 
 /// What a solve file records besides the storage.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -449,6 +453,8 @@ pub struct SolveHeader {
     pub spot: SpotFile,
     /// Iterations completed.
     pub iteration: u32,
+    /// True when the values are 16-bit compressed ([`Q16`], per-node scales included), else f32.
+    pub compressed: bool,
     /// Stored values.
     pub storage_len: u64,
     /// Last exploitability measured (% pot), if any.
@@ -519,10 +525,10 @@ pub fn layout_fingerprint(game: &Game) -> u64 {
 }
 
 /// Writes a solve file crash-safely: temporary file, fsync, rename, fsync of the directory.
-pub fn save(
+pub fn save<S: StoredValue>(
     path: &Path,
     spot: &SpotFile,
-    solver: &Solver,
+    solver: &Solver<S>,
     exploitability_pct: Option<f64>,
 ) -> Result<(), SolveError> {
     let file_error = |message: String| SolveError::File {
@@ -533,6 +539,7 @@ pub fn save(
         writer: env!("CARGO_PKG_VERSION").to_string(),
         spot: spot.clone(),
         iteration: solver.iteration,
+        compressed: S::COMPRESSED,
         storage_len: solver.storage.len() as u64,
         exploitability_pct,
         layout: Some(layout_fingerprint(&solver.game)),
@@ -565,8 +572,8 @@ pub fn save(
         let mut buffer = Vec::with_capacity(1 << 16);
         for chunk in solver.storage.chunks(1 << 14) {
             buffer.clear();
-            for value in chunk {
-                buffer.extend_from_slice(&value.to_le_bytes());
+            for &value in chunk {
+                value.write_le(&mut buffer);
             }
             crc.update(&buffer);
             encoder.write_all(&buffer)?;
@@ -588,8 +595,61 @@ pub fn save(
     })
 }
 
-/// Reads a solve file's header and storage; refuses other versions and truncated files.
-pub fn load(path: &Path) -> Result<(SolveHeader, Vec<f32>), SolveError> {
+/// Regrets and strategy sums read from a solve file, of the kind they were stored as.
+#[derive(Debug)]
+pub enum StoredValues {
+    /// 32-bit storage.
+    Full(Vec<f32>),
+    /// 16-bit compressed storage.
+    Compressed(Vec<Q16>),
+}
+
+/// A solver of either storage kind; [`with_solver!`](crate::with_solver) runs generic code on it.
+pub enum AnySolver {
+    /// 32-bit storage.
+    Full(Solver<f32>),
+    /// 16-bit compressed storage.
+    Compressed(Solver<Q16>),
+}
+
+/// Runs `$body` with `$solver` bound to the [`Solver`] inside an [`AnySolver`] (of either storage kind).
+#[macro_export]
+macro_rules! with_solver {
+    ($any:expr, $solver:ident => $body:expr) => {
+        match $any {
+            $crate::solve::AnySolver::Full($solver) => $body,
+            $crate::solve::AnySolver::Compressed($solver) => $body,
+        }
+    };
+}
+
+/// Reads `len` values of kind `S`, updating the checksum.
+fn read_values<S: StoredValue>(
+    decoder: &mut impl Read,
+    crc: &mut flate2::Crc,
+    len: u64,
+) -> Result<Vec<S>, String> {
+    let mut storage = Vec::new();
+    storage
+        .try_reserve_exact(len as usize)
+        .map_err(|_| format!("cannot allocate {len} values"))?;
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut remaining = len as usize * S::BYTES;
+    while remaining > 0 {
+        let take = remaining.min(buffer.len());
+        decoder
+            .read_exact(&mut buffer[..take])
+            .map_err(|e| format!("truncated solve file: {e}"))?;
+        crc.update(&buffer[..take]);
+        storage.extend(buffer[..take].chunks_exact(S::BYTES).map(S::read_le));
+        remaining -= take;
+    }
+    Ok(storage)
+}
+
+/// Reads a solve file's header and storage (of the kind it records); refuses other versions and
+/// truncated or damaged files.
+pub fn load(path: &Path) -> Result<(SolveHeader, StoredValues), SolveError> {
     let file_error = |message: String| SolveError::File {
         path: path.display().to_string(),
         message,
@@ -631,25 +691,15 @@ pub fn load(path: &Path) -> Result<(SolveHeader, Vec<f32>), SolveError> {
     crc.update(&header_json);
     let header: SolveHeader = serde_json::from_slice(&header_json)
         .map_err(|e| file_error(format!("corrupt solve header: {e}")))?;
-    let mut storage = Vec::new();
-    storage
-        .try_reserve_exact(header.storage_len as usize)
-        .map_err(|_| file_error(format!("cannot allocate {} values", header.storage_len)))?;
-    let mut buffer = vec![0u8; 1 << 16];
-    let mut remaining = header.storage_len as usize * 4;
-    while remaining > 0 {
-        let take = remaining.min(buffer.len());
-        decoder
-            .read_exact(&mut buffer[..take])
-            .map_err(|e| file_error(format!("truncated solve file: {e}")))?;
-        crc.update(&buffer[..take]);
-        storage.extend(
-            buffer[..take]
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-        );
-        remaining -= take;
-    }
+    let storage = if header.compressed {
+        StoredValues::Compressed(
+            read_values(&mut decoder, &mut crc, header.storage_len).map_err(file_error)?,
+        )
+    } else {
+        StoredValues::Full(
+            read_values(&mut decoder, &mut crc, header.storage_len).map_err(file_error)?,
+        )
+    };
     let mut stored = [0u8; 4];
     decoder
         .read_exact(&mut stored)
@@ -667,14 +717,78 @@ pub fn load(path: &Path) -> Result<(SolveHeader, Vec<f32>), SolveError> {
     Ok((header, storage))
 }
 
-/// Builds a solver for a prepared spot after checking memory; storage allocation failure is an error.
-pub fn new_solver(game: Game, compressed: bool, max_bytes: u64) -> Result<Solver, SolveError> {
+/// Reads a solve file that must hold values of kind `S`; a file of the other kind is refused.
+pub fn load_as<S: StoredValue>(path: &Path) -> Result<(SolveHeader, Vec<S>), SolveError> {
+    let (header, values) = load(path)?;
+    let kind = |compressed: bool| {
+        if compressed {
+            "16-bit compressed"
+        } else {
+            "32-bit"
+        }
+    };
+    let mismatch = SolveError::File {
+        path: path.display().to_string(),
+        message: format!(
+            "the solve file stores {} values, not {}",
+            kind(header.compressed),
+            kind(S::COMPRESSED)
+        ),
+    };
+    // Values are moved through `dyn Any` so a file of the other kind is refused, never reinterpreted.
+    let values: Box<dyn std::any::Any> = match values {
+        StoredValues::Full(v) => Box::new(v),
+        StoredValues::Compressed(v) => Box::new(v),
+    };
+    match values.downcast::<Vec<S>>() {
+        Ok(values) => Ok((header, *values)),
+        Err(_) => Err(mismatch),
+    }
+}
+
+/// Reads a solve file and rebuilds its solver (the game is dealt again from the stored spot).
+pub fn load_solver(path: &Path) -> Result<(SolveHeader, AnySolver), SolveError> {
+    let (header, values) = load(path)?;
+    let game = PreparedSpot::new(header.spot.clone())?.game();
+    let solver = match values {
+        StoredValues::Full(v) => AnySolver::Full(solver_from_values(path, &header, game, v)?),
+        StoredValues::Compressed(v) => {
+            AnySolver::Compressed(solver_from_values(path, &header, game, v)?)
+        }
+    };
+    Ok((header, solver))
+}
+
+/// A solver over values read from the solve file `path`; refuses values that do not fit the game.
+pub fn solver_from_values<S: StoredValue>(
+    path: &Path,
+    header: &SolveHeader,
+    mut game: Game,
+    values: Vec<S>,
+) -> Result<Solver<S>, SolveError> {
+    // The fingerprint covers storage offsets, so it is taken on the layout of the stored kind.
+    game.lay_out_storage(S::HEADER);
+    header.check_layout(&game, &path.display().to_string())?;
+    if values.len() != game.storage_len || header.compressed != S::COMPRESSED {
+        return Err(SolveError::File {
+            path: path.display().to_string(),
+            message: "the stored values do not match the file's header".into(),
+        });
+    }
+    let mut solver = Solver::with_storage(game, values);
+    solver.iteration = header.iteration;
+    Ok(solver)
+}
+
+/// Builds a solver with storage of kind `S` after checking memory; allocation failure is an error.
+pub fn new_solver<S: StoredValue>(mut game: Game, max_bytes: u64) -> Result<Solver<S>, SolveError> {
     let estimate = MemoryEstimate::of(&game);
-    check_memory(&estimate, compressed, max_bytes)?;
-    let mut storage: Vec<f32> = Vec::new();
+    check_memory(&estimate, S::COMPRESSED, max_bytes)?;
+    game.lay_out_storage(S::HEADER);
+    let mut storage: Vec<S> = Vec::new();
     storage
         .try_reserve_exact(game.storage_len)
-        .map_err(|_| SolveError::Allocation(format_bytes(game.storage_len as u64 * 4)))?;
-    storage.resize(game.storage_len, 0.0);
+        .map_err(|_| SolveError::Allocation(format_bytes((game.storage_len * S::BYTES) as u64)))?;
+    storage.resize(game.storage_len, S::default());
     Ok(Solver::with_storage(game, storage))
 }

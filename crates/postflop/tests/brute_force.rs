@@ -6,7 +6,7 @@
 use ponder_cards::{evaluate, Card};
 use ponder_postflop::game::{Game, NodeId, NodeKind};
 use ponder_postflop::solve::PreparedSpot;
-use ponder_postflop::solver::Solver;
+use ponder_postflop::solver::{Solver, StoredValue, Q16};
 use ponder_postflop::spot::SpotFile;
 
 fn spot(
@@ -48,7 +48,13 @@ fn compatible(a: (u8, u8), b: (u8, u8)) -> bool {
 /// Value (unnormalised, f64) of `player` holding hand `h` at `id`, best-responding.
 // Hands are parallel arrays indexed by the same hand number.
 #[allow(clippy::needless_range_loop)]
-fn brute(solver: &Solver, player: usize, id: NodeId, h: usize, opp_reach: &[f64]) -> f64 {
+fn brute<S: StoredValue>(
+    solver: &Solver<S>,
+    player: usize,
+    id: NodeId,
+    h: usize,
+    opp_reach: &[f64],
+) -> f64 {
     let game: &Game = &solver.game;
     let node = &game.nodes[id.0 as usize];
     let own = game.hands[player].cards[h];
@@ -144,7 +150,7 @@ fn brute(solver: &Solver, player: usize, id: NodeId, h: usize, opp_reach: &[f64]
     }
 }
 
-fn brute_force_values(solver: &Solver) -> [f64; 2] {
+fn brute_force_values<S: StoredValue>(solver: &Solver<S>) -> [f64; 2] {
     std::array::from_fn(|player| {
         let game = &solver.game;
         let opp_reach: Vec<f64> = game.hands[1 - player]
@@ -175,13 +181,19 @@ fn brute_force_values(solver: &Solver) -> [f64; 2] {
 }
 
 fn check(prepared: &PreparedSpot, iterations: u32) {
+    check_storage::<f32>(prepared, iterations);
+    // 16-bit storage: the best response runs on the decoded average strategy, so it is as exact.
+    check_storage::<Q16>(prepared, iterations);
+}
+
+fn check_storage<S: StoredValue>(prepared: &PreparedSpot, iterations: u32) {
     let game = Game::new(
         prepared.tree.clone(),
         &prepared.board,
         [&prepared.ranges[0], &prepared.ranges[1]],
         false,
     );
-    let mut solver = Solver::new(game);
+    let mut solver = Solver::<S>::zeroed(game);
     for _ in 0..iterations {
         solver.iterate();
     }

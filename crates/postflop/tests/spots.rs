@@ -110,7 +110,7 @@ fn save_and_resume_continue_exactly() {
     let path = temp("resume.solve");
     solve::save(&path, &file, &first, None).unwrap();
     drop(first);
-    let (header, storage) = solve::load(&path).unwrap();
+    let (header, storage) = solve::load_as::<f32>(&path).unwrap();
     assert_eq!(header.iteration, 7);
     assert_eq!(header.spot, file);
     let mut resumed = Solver::with_storage(PreparedSpot::new(header.spot).unwrap().game(), storage);
@@ -194,7 +194,7 @@ fn bad_input_gets_typed_errors() {
 fn memory_limit_refuses_with_figures() {
     let file = SpotFile::from_toml(DEFAULT_SPOT_TOML, "default").unwrap();
     let game = PreparedSpot::new(file).unwrap().game();
-    let error = solve::new_solver(game, false, 1 << 20).err().unwrap();
+    let error = solve::new_solver::<f32>(game, 1 << 20).err().unwrap();
     let text = error.to_string();
     assert!(matches!(error, SolveError::TooBig { .. }));
     assert!(
@@ -228,7 +228,7 @@ fn a_solve_is_refused_for_another_game_layout() {
     let prepared = PreparedSpot::new(file.clone()).unwrap();
     let path = temp("layout.solve");
     solve::save(&path, &file, &Solver::new(prepared.game()), None).unwrap();
-    let (header, storage) = solve::load(&path).unwrap();
+    let (header, storage) = solve::load_as::<f32>(&path).unwrap();
     assert_eq!(storage.len(), prepared.game().storage_len);
     header
         .check_layout(&prepared.game(), "layout.solve")

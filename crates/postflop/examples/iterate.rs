@@ -1,0 +1,35 @@
+//! Runs a fixed number of iterations of one bench spot with 32- or 16-bit storage (no exploitability
+//! checks), for profiling: `cargo run --release -p ponder-postflop --example iterate -- SPOT 32|16 N`.
+
+use ponder_postflop::solve::PreparedSpot;
+use ponder_postflop::solver::{Solver, StoredValue, Q16};
+use ponder_postflop::spot::BenchFile;
+
+fn run<S: StoredValue>(prepared: &PreparedSpot, iterations: u32) {
+    let mut solver = Solver::<S>::zeroed(prepared.game());
+    let start = std::time::Instant::now();
+    for _ in 0..iterations {
+        solver.iterate();
+    }
+    println!(
+        "{iterations} iterations in {:.3} s, exploitability {:.4}% pot",
+        start.elapsed().as_secs_f64(),
+        solver.exploitability_pct()
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/bench/postflop-spots.json");
+    let bench = BenchFile::load(&path).expect("bench file");
+    let name = args.first().map_or("turn_td9d6hqc", |s| s.as_str());
+    let bits = args.get(1).map_or("32", |s| s.as_str());
+    let iterations = args.get(2).map_or(100, |s| s.parse().expect("iterations"));
+    let prepared = PreparedSpot::new(bench.spot(name).expect("spot").clone()).expect("spot");
+    if bits == "16" {
+        run::<Q16>(&prepared, iterations);
+    } else {
+        run::<f32>(&prepared, iterations);
+    }
+}
