@@ -344,6 +344,7 @@ fn finish_solve<S: StoredValue>(
             "memory_bytes": estimate.bytes_32,
             "memory_bytes_16bit": estimate.bytes_16,
             "build_seconds": build_seconds,
+            "bunching_folders": solver.game.bunching.as_ref().map_or(0, |b| b.folders),
             "iterations": last.iteration,
             "exploitability_pct": last.exploitability_pct,
             "seconds": seconds,
@@ -400,6 +401,14 @@ fn print_header(
         game.hands[0].len(),
         game.hands[1].len()
     );
+    if let Some(bunching) = &game.bunching {
+        println!(
+            "bunching         {} folded range(s), exact deal weights: {} board tables ({})",
+            bunching.folders,
+            bunching.boards.len(),
+            solve::format_bytes(bunching.bytes())
+        );
+    }
     let counts = &estimate.counts;
     println!(
         "tree             {} nodes (flop {}, turn {}, river {}), {} decision nodes",

@@ -156,10 +156,13 @@ pub struct Game {
     /// Values after each player node's regrets and sums in the storage layout (see
     /// [`Game::lay_out_storage`]).
     pub storage_header: usize,
-    /// Sum over compatible hand pairs of the product of weights (normalises values).
+    /// Sum over compatible hand pairs of the product of weights (normalises values); with bunching,
+    /// each product is also weighted by the folders' deal weight.
     pub pair_weight: f64,
     /// Locked strategies by node (empty unless the spot locks nodes).
     pub locks: Locks,
+    /// Bunching tables (folded players' ranges); `None` deals the cards from a plain deck.
+    pub bunching: Option<Box<crate::bunching::BunchTables>>,
 }
 
 /// Node counts of the dealt game tree per street.
@@ -189,6 +192,39 @@ impl Game {
         ranges: [&[(Card, Card, f32)]; 2],
         isomorphism: bool,
         strength: &dyn Fn(&[Card; 5], Card, Card) -> u32,
+    ) -> Game {
+        Game::build(tree, board, ranges, isomorphism, strength, None)
+    }
+
+    /// Like [`Game::new`] with the bunching effect of the folded ranges in `coverage` (built on `board`).
+    pub fn with_bunching(
+        tree: ActionTree,
+        board: &[Card],
+        ranges: [&[(Card, Card, f32)]; 2],
+        isomorphism: bool,
+        coverage: &crate::bunching::Coverage,
+    ) -> Game {
+        let mut game = Game::build(
+            tree,
+            board,
+            ranges,
+            isomorphism,
+            &cards_glue::strength,
+            Some(coverage),
+        );
+        let tables = crate::bunching::BunchTables::new(&game, coverage);
+        game.pair_weight = tables.pair_weight;
+        game.bunching = Some(Box::new(tables));
+        game
+    }
+
+    fn build(
+        tree: ActionTree,
+        board: &[Card],
+        ranges: [&[(Card, Card, f32)]; 2],
+        isomorphism: bool,
+        strength: &dyn Fn(&[Card; 5], Card, Card) -> u32,
+        coverage: Option<&crate::bunching::Coverage>,
     ) -> Game {
         let mut hands: [HandList; 2] = std::array::from_fn(|p| {
             let mut cards = Vec::new();
@@ -244,12 +280,14 @@ impl Game {
             storage_header: 0,
             pair_weight,
             locks: Locks::default(),
+            bunching: None,
         };
         let mut builder = Builder {
             board_index: HashMap::new(),
             swap_index: HashMap::new(),
             isomorphism,
             strength,
+            folders: coverage.map_or(&[], |c| &c.folders[..]),
         };
         let mut board5 = [0u8; 5];
         board5[..board.len()].copy_from_slice(board);
@@ -411,7 +449,7 @@ impl Game {
     /// The cards a chance node on `board` deals, with isomorphic cards mapped to one child.
     fn chance_cards(&mut self, builder: &mut Builder<'_>, board: &[Card]) -> ChanceData {
         let classes = if builder.isomorphism {
-            self.symmetric_suits(board)
+            self.symmetric_suits(board, builder.folders)
         } else {
             [0, 1, 2, 3]
         };
@@ -440,7 +478,8 @@ impl Game {
                 });
             }
         }
-        let possible = 52 - board.len() as u32 - 4;
+        // Folders hold 2 cards each that the dealt card cannot be (see `crate::bunching`).
+        let possible = 52 - board.len() as u32 - 4 - 2 * builder.folders.len() as u32;
         ChanceData {
             dealt,
             child_cards,
@@ -449,7 +488,7 @@ impl Game {
     }
 
     /// For each suit, the lowest suit it is interchangeable with (same board ranks, ranges symmetric).
-    fn symmetric_suits(&mut self, board: &[Card]) -> [u8; 4] {
+    fn symmetric_suits(&mut self, board: &[Card], folders: &[Vec<(Card, Card, f32)>]) -> [u8; 4] {
         let mut ranks = [0u16; 4];
         for &c in board {
             ranks[cards_glue::suit(c) as usize] |= 1 << cards_glue::rank(c);
@@ -460,6 +499,7 @@ impl Game {
                 if classes[s1 as usize] == s1
                     && ranks[s1 as usize] == ranks[s2 as usize]
                     && self.ranges_symmetric(s1, s2)
+                    && folders.iter().all(|r| range_symmetric(r, s1, s2))
                 {
                     classes[s2 as usize] = s1;
                     break;
@@ -566,9 +606,22 @@ impl Game {
 
 struct Builder<'f> {
     strength: &'f dyn Fn(&[Card; 5], Card, Card) -> u32,
+    folders: &'f [Vec<(Card, Card, f32)>],
     board_index: HashMap<[Card; 5], BoardId>,
     swap_index: HashMap<(u8, u8), u32>,
     isomorphism: bool,
+}
+
+/// True when swapping suits `s1` and `s2` maps the (card, card, weight) list onto itself.
+fn range_symmetric(range: &[(Card, Card, f32)], s1: u8, s2: u8) -> bool {
+    let index: HashMap<(Card, Card), f32> = range
+        .iter()
+        .map(|&(a, b, w)| ((a.min(b), a.max(b)), w))
+        .collect();
+    range.iter().all(|&(a, b, w)| {
+        let (x, y) = (swap_card(a, s1, s2), swap_card(b, s1, s2));
+        index.get(&(x.min(y), x.max(y))) == Some(&w)
+    })
 }
 
 fn swap_card(card: Card, s1: u8, s2: u8) -> Card {

@@ -3,6 +3,7 @@
 //! discounted CFR in vector form solves it, and an exact best response measures exploitability.
 
 pub mod bet_size;
+pub mod bunching;
 pub mod cards_glue;
 pub mod game;
 pub mod lock;

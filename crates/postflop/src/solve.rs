@@ -8,6 +8,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::bunching::{BunchingError, Coverage, MAX_FOLDERS};
 use crate::cards_glue::{self, Card, CardsError};
 use crate::game::{Game, GameCounts, GameNode};
 use crate::lock::{self, LockError, Locks, ResolvedLock};
@@ -40,6 +41,14 @@ pub enum SolveError {
         combo: String,
         /// The board.
         board: String,
+    },
+    /// The folded ranges (bunching) cannot be used.
+    #[error("{field}: {error}")]
+    Bunching {
+        /// Which field.
+        field: String,
+        /// What is wrong.
+        error: BunchingError,
     },
     /// A range is empty after removing hands blocked by the board.
     #[error("{field}: no hand of this range is possible on board {board}")]
@@ -108,6 +117,8 @@ pub struct PreparedSpot {
     pub tree: ActionTree,
     /// Node locks, checked against the tree and the ranges.
     pub locks: Vec<ResolvedLock>,
+    /// Folders' deal weights when the spot has folded ranges (bunching).
+    pub bunching: Option<std::sync::Arc<Coverage>>,
 }
 
 impl PreparedSpot {
@@ -155,12 +166,14 @@ impl PreparedSpot {
             &board,
             [&ranges[0], &ranges[1]],
         )?;
+        let bunching = prepare_bunching(&file, &board)?;
         Ok(PreparedSpot {
             file,
             board,
             ranges,
             tree,
             locks,
+            bunching,
         })
     }
 
@@ -222,17 +235,59 @@ impl PreparedSpot {
     /// isomorphism off: it may single out one card (or one suit's hands), which breaks the symmetry.
     pub fn game(&self) -> Game {
         let isomorphism = !self.locks.iter().any(ResolvedLock::crosses_chance);
-        let mut game = Game::new(
-            self.tree.clone(),
-            &self.board,
-            [&self.ranges[0], &self.ranges[1]],
-            isomorphism,
-        );
+        let mut game = match &self.bunching {
+            None => Game::new(
+                self.tree.clone(),
+                &self.board,
+                [&self.ranges[0], &self.ranges[1]],
+                isomorphism,
+            ),
+            Some(coverage) => Game::with_bunching(
+                self.tree.clone(),
+                &self.board,
+                [&self.ranges[0], &self.ranges[1]],
+                isomorphism,
+                coverage,
+            ),
+        };
         if !self.locks.is_empty() {
             game.locks = Locks::build(&game, &self.locks);
         }
         game
     }
+}
+
+/// Parses the folded ranges of a spot and tabulates their deal weights (`None` without any).
+fn prepare_bunching(
+    file: &SpotFile,
+    board: &[Card],
+) -> Result<Option<std::sync::Arc<Coverage>>, SolveError> {
+    let (field, texts) = file.folded()?;
+    if texts.is_empty() {
+        return Ok(None);
+    }
+    let fail = |error| SolveError::Bunching {
+        field: field.into(),
+        error,
+    };
+    if texts.len() > MAX_FOLDERS {
+        return Err(fail(BunchingError::TooManyFolders(texts.len())));
+    }
+    if board.len() < 4 {
+        return Err(fail(BunchingError::Flop));
+    }
+    let mut folders = Vec::with_capacity(texts.len());
+    for (i, text) in texts.iter().enumerate() {
+        let hands = cards_glue::parse_range(text).map_err(|error| SolveError::Cards {
+            field: format!("{field}[{i}]"),
+            error,
+        })?;
+        folders.push(hands);
+    }
+    // A terminal adds both players' hands and the cards still to come to the starting board.
+    let max = 4 + (5 - board.len());
+    let coverage = Coverage::new(board, &folders, max).map_err(fail)?;
+    Ok(Some(std::sync::Arc::new(coverage)))
 }
 
 impl SolveError {
@@ -246,14 +301,17 @@ impl SolveError {
             SolveError::Cards { field, error } => Some((field, error.column())),
             SolveError::ComboOnBoard { field, column, .. } => Some((field, Some(*column))),
             SolveError::EmptyRange { field, .. } => Some((field, None)),
+            SolveError::Bunching { field, .. } => Some((field, None)),
             _ => None,
         }
     }
 
     /// Wraps an error about a field of the TOML spot `text` with the file, line and column it points at.
     pub fn located(self, text: &str, path: &str) -> SolveError {
-        self.located_by(path, |field, inner| {
-            crate::spot::locate_field(text, field, inner)
+        self.located_by(path, |field, inner| match field.split_once('[') {
+            // An element of an array of strings: point at the array.
+            Some((array, _)) => crate::spot::locate_field(text, array, None),
+            None => crate::spot::locate_field(text, field, inner),
         })
     }
 
@@ -314,7 +372,8 @@ impl MemoryEstimate {
         // Per-thread scratch for a traversal: a few vectors per tree level.
         let hands = game.hands[0].len().max(game.hands[1].len()) as u64;
         let scratch = 2 * 64 * 8 * hands * 4;
-        let tree_bytes = nodes + boards + chances + scratch;
+        let bunching = game.bunching.as_ref().map_or(0, |b| b.bytes());
+        let tree_bytes = nodes + boards + chances + scratch + bunching;
         MemoryEstimate {
             counts,
             storage_values,

@@ -745,17 +745,21 @@ fn cfr<S: StoredValue>(
     let game = ctx.game;
     let node = &game.nodes[id.0 as usize];
     match node.kind {
-        NodeKind::Fold(folder) => {
-            fold_values(game, ctx.player, folder, node.payoff, opp_reach, out)
-        }
-        NodeKind::Showdown(board) => showdown_values(
-            game,
-            ctx.player,
-            board.0 as usize,
-            node.payoff,
-            opp_reach,
-            out,
-        ),
+        NodeKind::Fold(folder) => match &game.bunching {
+            None => fold_values(game, ctx.player, folder, node.payoff, opp_reach, out),
+            Some(b) => b.fold_values(game, id, ctx.player, folder, node.payoff, opp_reach, out),
+        },
+        NodeKind::Showdown(board) => match &game.bunching {
+            None => showdown_values(
+                game,
+                ctx.player,
+                board.0 as usize,
+                node.payoff,
+                opp_reach,
+                out,
+            ),
+            Some(b) => b.showdown_values(game, id, ctx.player, node.payoff, opp_reach, out),
+        },
         NodeKind::Chance => {
             let hands = game.hands[ctx.player].len();
             let data = &game.chances[node.chance as usize];
@@ -986,10 +990,14 @@ pub fn evaluate<S: StoredValue>(
 ) {
     let node = &game.nodes[id.0 as usize];
     match node.kind {
-        NodeKind::Fold(folder) => fold_values(game, player, folder, node.payoff, opp_reach, out),
-        NodeKind::Showdown(board) => {
-            showdown_values(game, player, board.0 as usize, node.payoff, opp_reach, out)
-        }
+        NodeKind::Fold(folder) => match &game.bunching {
+            None => fold_values(game, player, folder, node.payoff, opp_reach, out),
+            Some(b) => b.fold_values(game, id, player, folder, node.payoff, opp_reach, out),
+        },
+        NodeKind::Showdown(board) => match &game.bunching {
+            None => showdown_values(game, player, board.0 as usize, node.payoff, opp_reach, out),
+            Some(b) => b.showdown_values(game, id, player, node.payoff, opp_reach, out),
+        },
         NodeKind::Chance => {
             let hands = game.hands[player].len();
             let data = &game.chances[node.chance as usize];

@@ -35,6 +35,14 @@ pub struct StreetSizesText {
     pub ip: SizesText,
 }
 
+/// The `[bunching]` table of a spot file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BunchingText {
+    /// Ranges (range syntax) of the players who folded before the flop, at most four.
+    pub folded: Vec<String>,
+}
+
 /// A spot as written in a file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -76,9 +84,12 @@ pub struct SpotFile {
     /// Exploitability targets in % of the starting pot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targets_pct_pot: Option<Vec<f64>>,
-    /// Ranges of players who folded before the flop (bunching), at most four.
+    /// Ranges of players who folded before the flop (bunching), at most four (same as `[bunching] folded`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folded_ranges: Option<Vec<String>>,
+    /// The bunching effect: `[bunching] folded = ["22+,A2s+", ...]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bunching: Option<BunchingText>,
     /// Node counts reported by another solver (informative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_tree_nodes: Option<BTreeMap<String, u64>>,
@@ -219,6 +230,19 @@ river = "50%"
 "#;
 
 impl SpotFile {
+    /// The folded ranges (bunching) and the field they were given in; empty when there are none.
+    pub fn folded(&self) -> Result<(&'static str, &[String]), SpotError> {
+        match (&self.bunching, &self.folded_ranges) {
+            (Some(_), Some(_)) => Err(SpotError::Invalid {
+                field: "bunching".into(),
+                message: "give either [bunching] folded or folded_ranges, not both".into(),
+            }),
+            (Some(b), None) => Ok(("bunching.folded", &b.folded)),
+            (None, Some(f)) => Ok(("folded_ranges", f)),
+            (None, None) => Ok(("folded_ranges", &[])),
+        }
+    }
+
     /// Parses a TOML spot.
     pub fn from_toml(text: &str, path: &str) -> Result<SpotFile, SpotError> {
         let mut spot: SpotFile = toml::from_str(text).map_err(|e| {
