@@ -312,9 +312,11 @@ impl BunchTables {
                         let data = &game.boards[b];
                         let mut strength: [Vec<u32>; 2] =
                             std::array::from_fn(|p| vec![0; game.hands[p].len()]);
-                        for p in 0..2 {
-                            for (s, h) in data.strength[p].iter().zip(&data.sorted[p]) {
-                                strength[p][h.hand as usize] = *s;
+                        for ((table, values), sorted) in
+                            strength.iter_mut().zip(&data.strength).zip(&data.sorted)
+                        {
+                            for (s, h) in values.iter().zip(sorted) {
+                                table[h.hand as usize] = *s;
                             }
                         }
                         let mut signed = weights.clone();
