@@ -407,8 +407,17 @@ fn product(game: &Game, table: &[f32], player: usize, scale: f32, reach: &[f32],
     let cols = game.hands[1].len();
     if player == 0 {
         for (o, row) in out.iter_mut().zip(table.chunks_exact(cols)) {
-            let mut sum = 0.0f32;
-            for (&m, &r) in row.iter().zip(reach) {
+            // Eight independent partial sums so the loop vectorises (f32 sums are not reassociated).
+            let mut lanes = [0.0f32; 8];
+            let (row_head, row_tail) = row.split_at(cols - cols % 8);
+            let (reach_head, reach_tail) = reach.split_at(cols - cols % 8);
+            for (m, r) in row_head.chunks_exact(8).zip(reach_head.chunks_exact(8)) {
+                for ((lane, &a), &b) in lanes.iter_mut().zip(m).zip(r) {
+                    *lane += a * b;
+                }
+            }
+            let mut sum: f32 = lanes.iter().sum();
+            for (&m, &r) in row_tail.iter().zip(reach_tail) {
                 sum += m * r;
             }
             *o = scale * sum;
