@@ -686,16 +686,47 @@ impl StoredValue for Q16 {
     }
 }
 
+/// Children a node can have without touching the heap: 49 dealt cards at most, a handful of actions.
+const INLINE_CHILDREN: usize = 52;
+
+/// A node's children's subtree slices, on the stack unless the node has more than [`INLINE_CHILDREN`]
+/// children (a spot with dozens of bet sizes), so the iteration does not allocate per node visit.
+#[allow(clippy::large_enum_variant)] // living on the stack is the point of the inline variant
+enum ChildSlices<'s, S> {
+    Inline([&'s mut [S]; INLINE_CHILDREN], usize),
+    Heap(Vec<&'s mut [S]>),
+}
+
+impl<'s, S> ChildSlices<'s, S> {
+    fn as_mut_slice(&mut self) -> &mut [&'s mut [S]] {
+        match self {
+            ChildSlices::Inline(slices, n) => &mut slices[..*n],
+            ChildSlices::Heap(slices) => slices,
+        }
+    }
+}
+
 /// Splits `rest` (the storage after a node's own values) into its children's subtree slices.
-fn split_children<'s, S>(game: &Game, id: NodeId, mut rest: &'s mut [S]) -> Vec<&'s mut [S]> {
-    let mut slices = Vec::with_capacity(game.nodes[id.0 as usize].num_children as usize);
-    for child in game.children(id) {
+fn split_children<'s, S>(game: &Game, id: NodeId, mut rest: &'s mut [S]) -> ChildSlices<'s, S> {
+    let n = game.nodes[id.0 as usize].num_children as usize;
+    if n > INLINE_CHILDREN {
+        let mut slices = Vec::with_capacity(n);
+        for child in game.children(id) {
+            let node = &game.nodes[child as usize];
+            let (head, tail) = rest.split_at_mut(node.storage_end - node.storage_start);
+            slices.push(head);
+            rest = tail;
+        }
+        return ChildSlices::Heap(slices);
+    }
+    let mut slices: [&'s mut [S]; INLINE_CHILDREN] = std::array::from_fn(|_| Default::default());
+    for (slot, child) in slices.iter_mut().zip(game.children(id)) {
         let node = &game.nodes[child as usize];
         let (head, tail) = rest.split_at_mut(node.storage_end - node.storage_start);
-        slices.push(head);
+        *slot = head;
         rest = tail;
     }
-    slices
+    ChildSlices::Inline(slices, n)
 }
 
 /// Runs `run((k, row))` on each `hands`-wide row of `values`, on the rayon pool when `parallel`.
@@ -781,7 +812,7 @@ fn cfr<S: StoredValue>(
                 }
             };
             let parallel = node.storage_end - node.storage_start >= PARALLEL_STORAGE;
-            for_each_child(parallel, &mut slices, &mut results, hands, run);
+            for_each_child(parallel, slices.as_mut_slice(), &mut results, hands, run);
             combine_chance(game, ctx.player, data, &results, out);
             give(results);
         }
@@ -804,7 +835,7 @@ fn cfr<S: StoredValue>(
                 let run = |(k, (slice, result)): (usize, (&mut &mut [S], &mut [f32]))| {
                     cfr(ctx, NodeId(first + k as u32), slice, opp_reach, result);
                 };
-                for_each_child(parallel, &mut slices, &mut values, hands, run);
+                for_each_child(parallel, slices.as_mut_slice(), &mut values, hands, run);
                 out.fill(0.0);
                 for a in 0..actions {
                     let row = &values[a * hands..(a + 1) * hands];
@@ -842,7 +873,7 @@ fn cfr<S: StoredValue>(
                     cfr(ctx, NodeId(first + k as u32), slice, &reach, result);
                     give(reach);
                 };
-                for_each_child(parallel, &mut slices, &mut values, hands, run);
+                for_each_child(parallel, slices.as_mut_slice(), &mut values, hands, run);
                 out.fill(0.0);
                 for a in 0..actions {
                     for (o, &v) in out.iter_mut().zip(&values[a * hands..(a + 1) * hands]) {
