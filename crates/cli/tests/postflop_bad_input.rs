@@ -6,7 +6,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::ponder;
+use common::{ponder, scratch};
 
 const RIVER: &str = "board = \"Qs9h5c2d2s\"\n\
 oop_range = \"AA,KK,QJs\"\n\
@@ -17,13 +17,6 @@ effective_stack = 200\n\
 [bet_sizes]\n\
 bet = \"50%, a\"\n\
 raise = \"3x\"\n";
-
-/// A fresh directory for one test's files.
-fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ponder-bad-input-{}-{test}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Asserts a one-line error with exit code 2 and returns it.
 fn refused(args: &[&str]) -> String {
@@ -50,7 +43,7 @@ fn solve_error(dir: &std::path::Path, from: &str, to: &str) -> String {
 
 #[test]
 fn spot_file_mistakes_point_at_file_line_and_column() {
-    let dir = scratch("spot");
+    let dir = scratch("bad-input", "spot");
     let file = dir.join("spot.toml").display().to_string();
     let at = |line: usize, column: usize| format!("error: {file}:{line}:{column}: ");
     let cases: &[(&str, &str, usize, usize, &str)] = &[
@@ -124,7 +117,7 @@ fn spot_file_mistakes_point_at_file_line_and_column() {
 
 #[test]
 fn json_spot_mistakes_point_at_file_line_and_column() {
-    let dir = scratch("json");
+    let dir = scratch("bad-input", "json");
     let path = dir.join("spot.json");
     let text = "{\n  \"board\": \"Qs9h5c2d2s\",\n  \"oop_range\": \"AA,KK\",\n  \"ip_range\": \"QQ,AK\",\n  \
                 \"starting_pot\": 100,\n  \"effective_stack\": 200,\n  \
@@ -153,7 +146,7 @@ fn json_spot_mistakes_point_at_file_line_and_column() {
 #[test]
 fn absurd_trees_are_refused_before_they_are_built() {
     // 39 bet and 39 raise sizes with 10,000 pots behind: the betting tree alone would not fit anywhere.
-    let dir = scratch("absurd");
+    let dir = scratch("bad-input", "absurd");
     let sizes: Vec<String> = (1..40).map(|k| format!("{}%", 5 * k)).collect();
     let text = RIVER
         .replacen("Qs9h5c2d2s", "Qs9h5c", 1)
@@ -176,7 +169,7 @@ fn absurd_trees_are_refused_before_they_are_built() {
 #[test]
 fn boards_are_counted_in_cards_not_characters() {
     // `10d10h9c` is a flop (eight characters, three cards): it must not be solved as a turn.
-    let dir = scratch("ten");
+    let dir = scratch("bad-input", "ten");
     let path = dir.join("spot.toml");
     let text = RIVER
         .replacen("Qs9h5c2d2s", "10d10h9c", 1)
@@ -194,7 +187,7 @@ fn boards_are_counted_in_cards_not_characters() {
 fn class_ranges_touching_the_board_are_blocked_not_refused() {
     // `QQ` on a board with Qs means the three other queens pairs; only a combo written out (`QsQh`) that
     // uses a board card is a mistake.
-    let dir = scratch("blocked");
+    let dir = scratch("bad-input", "blocked");
     let path = dir.join("spot.toml");
     std::fs::write(&path, RIVER.replacen("QQ,AK", "QQ,AK,QJs", 1)).unwrap();
     let (code, out, err) = ponder(&[
@@ -210,7 +203,7 @@ fn class_ranges_touching_the_board_are_blocked_not_refused() {
 
 #[test]
 fn command_line_mistakes_are_refused() {
-    let dir = scratch("args");
+    let dir = scratch("bad-input", "args");
     let missing = dir.join("no-such-spot.toml");
     let error = refused(&["solve", missing.to_str().unwrap()]);
     assert!(error.contains("no-such-spot.toml"), "{error}");
@@ -252,7 +245,7 @@ fn solve_file(dir: &std::path::Path) -> PathBuf {
 
 #[test]
 fn show_line_mistakes_carry_their_column() {
-    let dir = scratch("line");
+    let dir = scratch("bad-input", "line");
     let solve = solve_file(&dir);
     let file = solve.to_str().unwrap();
     let (code, _, err) = ponder(&["show", file, "--line", "check, bet 50, call"]);
@@ -284,7 +277,7 @@ fn show_line_mistakes_carry_their_column() {
 
 #[test]
 fn show_line_mistakes_at_dealt_cards() {
-    let dir = scratch("turn");
+    let dir = scratch("bad-input", "turn");
     let spot = dir.join("turn.toml");
     std::fs::write(&spot, RIVER.replacen("Qs9h5c2d2s", "Qs9h5c2d", 1)).unwrap();
     let solve = dir.join("turn.solve");
@@ -317,7 +310,7 @@ fn show_line_mistakes_at_dealt_cards() {
 
 #[test]
 fn damaged_and_foreign_solve_files_are_refused() {
-    let dir = scratch("files");
+    let dir = scratch("bad-input", "files");
     let solve = solve_file(&dir);
     let bytes = std::fs::read(&solve).unwrap();
     let write = |name: &str, data: &[u8]| {

@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::{json, ponder};
+use common::{json, ponder, scratch};
 
 const RIVER: &str = "board = \"Qs9h5c2d2s\"\n\
 oop_range = \"AA,KK,QJs,T9s,87s,A5s\"\n\
@@ -17,12 +15,6 @@ effective_stack = 200\n\
 bet = \"50%, a\"\n\
 raise = \"3x\"\n";
 
-fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ponder-compressed-{}-{test}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn run_json(args: &[&str]) -> serde_json::Value {
     let (code, out, err) = ponder(args);
     assert_eq!(code, 0, "{args:?}\nstdout: {out}\nstderr: {err}");
@@ -31,7 +23,7 @@ fn run_json(args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn compressed_solve_saves_shows_and_resumes() {
-    let dir = scratch("solve");
+    let dir = scratch("compressed", "solve");
     let spot = dir.join("river.toml");
     std::fs::write(&spot, RIVER).unwrap();
     let (spot, file) = (spot.to_str().unwrap(), dir.join("river.solve"));
@@ -76,7 +68,7 @@ fn compressed_solve_saves_shows_and_resumes() {
 
 #[test]
 fn a_32_bit_solve_resumes_compressed_only_when_asked() {
-    let dir = scratch("convert");
+    let dir = scratch("compressed", "convert");
     let spot = dir.join("river.toml");
     std::fs::write(&spot, RIVER).unwrap();
     let full = dir.join("full.solve");
