@@ -106,7 +106,7 @@ fn enumerate_pokers_copy(cards: &[pokers::Hand; 52]) -> u64 {
     enumerate(
         cards,
         pokers::Hand::default(),
-        |h, c| std::ops::Add::add(h, c),
+        |h, c| h + c,
         |h| h.evaluate(),
     )
 }
@@ -137,7 +137,7 @@ fn random_pokers_copy(hands: &[[u8; 7]], repeats: usize) -> u64 {
         hands,
         repeats,
         pokers::Hand::default(),
-        |h, c| std::ops::Add::add(h, cards[c as usize]),
+        |h, c| h + cards[c as usize],
         |h| h.evaluate(),
     )
 }
