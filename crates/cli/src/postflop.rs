@@ -333,6 +333,8 @@ fn finish_solve<S: StoredValue>(
         solve::save(path, file, &solver, Some(last.exploitability_pct))?;
     }
     let root = root_summary(&solver);
+    // Only a locked solve has a full game distinct from the one it solved.
+    let full_game = (!solver.game.locks.is_empty()).then(|| solver.full_game_exploitability_pct());
     if args.json {
         let value = json!({
             "spot": name,
@@ -354,6 +356,7 @@ fn finish_solve<S: StoredValue>(
             "locked": !solver.game.locks.is_empty(),
             "locks": file.locks.len(),
             "locked_nodes": solver.game.locks.len(),
+            "full_game_exploitability_pct": full_game,
         });
         println!("{value}");
     } else {
@@ -367,6 +370,12 @@ fn finish_solve<S: StoredValue>(
                 " (LOCKED game: locked hands keep their lock)"
             }
         );
+        if let Some(full) = full_game {
+            println!(
+                "full game        {full:.4}% of the starting pot (locks lifted for both best \
+                 responses: the locks' cost plus what the exploiting strategy risks)"
+            );
+        }
         println!("time             {seconds:.2} s (tree built in {build_seconds:.3} s)");
         if let Some(rss) = solve::peak_rss() {
             println!("peak memory      {}", solve::format_bytes(rss));

@@ -40,9 +40,22 @@ fn a_locked_spot_solves_and_says_so() {
     assert_eq!(value["locked"], true);
     assert_eq!(value["locks"], 2);
     assert_eq!(value["locked_nodes"], 2);
+    // IP never betting and OOP calling a fixed 75% give chips away once the locks are lifted.
+    let locked = value["exploitability_pct"].as_f64().unwrap();
+    let full = value["full_game_exploitability_pct"].as_f64().unwrap();
+    assert!(
+        locked <= 0.1 && full > 1.0,
+        "locked {locked}%, full game {full}%"
+    );
     let (code, stdout, _) = ponder(&["solve", path.to_str().unwrap()]);
     assert_eq!(code, 0);
     assert!(stdout.contains("LOCKED"), "{stdout}");
+    assert!(stdout.contains("full game "), "{stdout}");
+    // Without locks there is no second figure.
+    let free = write_spot("free.toml", "");
+    let (code, stdout, stderr) = ponder(&["solve", free.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(json(&stdout)["full_game_exploitability_pct"].is_null());
     // The saved solve keeps both locks: IP never bets (locked), OOP calls 75% facing the bet.
     let (code, stdout, stderr) =
         ponder(&["show", out.to_str().unwrap(), "--line", "check", "--json"]);

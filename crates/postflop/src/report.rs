@@ -8,7 +8,7 @@ use thiserror::Error;
 
 use crate::cards_glue::{self, Card};
 use crate::game::{NodeId, NodeKind};
-use crate::solver::{evaluate, Solver, StoredValue};
+use crate::solver::{evaluate, Play, Solver, StoredValue};
 use crate::tree::Player;
 
 /// What was wrong with a `--line`.
@@ -289,7 +289,7 @@ pub fn node_report<S: StoredValue>(solver: &Solver<S>, view: &NodeView) -> NodeR
         game,
         &solver.storage,
         p,
-        false,
+        Play::Average,
         view.id,
         &opp_stored,
         &mut values,
@@ -309,7 +309,7 @@ pub fn node_report<S: StoredValue>(solver: &Solver<S>, view: &NodeView) -> NodeR
                     game,
                     &solver.storage,
                     p,
-                    false,
+                    Play::Average,
                     NodeId(node.first_child + k as u32),
                     &opp_stored,
                     &mut v,

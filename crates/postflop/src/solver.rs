@@ -219,8 +219,15 @@ impl<S: StoredValue> Solver<S> {
         }
     }
 
-    /// Best-response values (net chips, averaged over hand pairs) of OOP and IP against the average strategy.
+    /// Best-response values (net chips, averaged over hand pairs) of OOP and IP against the average
+    /// strategy, in the locked game (locked hands keep their lock; the full game when nothing is locked).
     pub fn best_response_values(&self) -> [f64; 2] {
+        self.response_values(Play::Best)
+    }
+
+    /// Values (net chips, averaged over hand pairs) of OOP and IP when each plays as `play` says against
+    /// the other's average strategy.
+    pub fn response_values(&self, play: Play) -> [f64; 2] {
         std::array::from_fn(|player| {
             let game = &self.game;
             let opp_reach = game.hands[1 - player].weights.clone();
@@ -229,7 +236,7 @@ impl<S: StoredValue> Solver<S> {
                 game,
                 &self.storage,
                 player,
-                true,
+                play,
                 NodeId(0),
                 &opp_reach,
                 &mut out,
@@ -243,9 +250,21 @@ impl<S: StoredValue> Solver<S> {
         })
     }
 
-    /// Exploitability in % of the starting pot: (BR value of OOP + BR value of IP) / 2.
+    /// Exploitability in % of the starting pot: (BR value of OOP + BR value of IP) / 2, in the locked
+    /// game (what a locked solve converges to zero in).
     pub fn exploitability_pct(&self) -> f64 {
         let [a, b] = self.best_response_values();
+        (a + b) / 2.0 / self.game.tree.config.starting_pot as f64 * 100.0
+    }
+
+    /// Exploitability in % of the starting pot in the full game: the best responses may also deviate
+    /// where hands are locked, so it measures what the locks cost against an unrestricted opponent.
+    /// Equal to [`Solver::exploitability_pct`] when nothing is locked.
+    pub fn full_game_exploitability_pct(&self) -> f64 {
+        if self.game.locks.is_empty() {
+            return self.exploitability_pct();
+        }
+        let [a, b] = self.response_values(Play::BestUnlocked);
         (a + b) / 2.0 / self.game.tree.config.starting_pot as f64 * 100.0
     }
 
@@ -260,7 +279,7 @@ impl<S: StoredValue> Solver<S> {
         let own =
             &self.storage[node.storage_start..node.storage_start + own_len::<S>(actions, hands)];
         let mut strategy = vec![0.0f32; actions * hands];
-        S::average(own, actions, hands, &mut strategy);
+        average_at(&self.game, id, own, actions, hands, &mut strategy);
         strategy
     }
 }
@@ -1008,13 +1027,41 @@ fn showdown_values(
     }
 }
 
-/// Counterfactual values of `player` (per hand, unnormalised) against the opponent's average strategy:
-/// best-responding when `best` (locked hands keep their lock), else following `player`'s own average.
+/// The average strategy at player node `id` from its stored values `own`, with locked hands reading
+/// their lock exactly: the iterations play the exact lock, while 16-bit sums hold it only to one step
+/// in 65,535, so the stored ratio alone would misstate what was played.
+fn average_at<S: StoredValue>(
+    game: &Game,
+    id: NodeId,
+    own: &[S],
+    actions: usize,
+    hands: usize,
+    strategy: &mut [f32],
+) {
+    S::average(own, actions, hands, strategy);
+    if let Some(lock) = game.locks.get(id) {
+        lock.apply(strategy, hands);
+    }
+}
+
+/// How [`evaluate`]'s player plays at its own nodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Play {
+    /// Its own average strategy.
+    Average,
+    /// A best response in the locked game: locked hands keep their lock.
+    Best,
+    /// A best response in the full game: locks lifted, every hand may deviate anywhere.
+    BestUnlocked,
+}
+
+/// Counterfactual values of `player` (per hand, unnormalised) against the opponent's average strategy,
+/// `player` playing as `play` says at its own nodes.
 pub fn evaluate<S: StoredValue>(
     game: &Game,
     storage: &[S],
     player: usize,
-    best: bool,
+    play: Play,
     id: NodeId,
     opp_reach: &[f32],
     out: &mut [f32],
@@ -1045,7 +1092,7 @@ pub fn evaluate<S: StoredValue>(
                     game,
                     storage,
                     player,
-                    best,
+                    play,
                     NodeId(node.first_child + k as u32),
                     &reach,
                     result,
@@ -1075,29 +1122,29 @@ pub fn evaluate<S: StoredValue>(
                         game,
                         storage,
                         player,
-                        best,
+                        play,
                         NodeId(node.first_child + k as u32),
                         opp_reach,
                         result,
                     );
                 };
                 for_each_row(parallel, &mut values, hands, run);
-                if best {
+                if play != Play::Average {
                     out.copy_from_slice(&values[..hands]);
                     for a in 1..actions {
                         for (o, &v) in out.iter_mut().zip(&values[a * hands..(a + 1) * hands]) {
                             *o = o.max(v);
                         }
                     }
-                    // Locked hands cannot deviate: the best response is that of the locked game.
-                    if let Some(lock) = game.locks.get(id) {
+                    // In the locked game locked hands cannot deviate.
+                    if let (Play::Best, Some(lock)) = (play, game.locks.get(id)) {
                         lock.locked_values(&values, hands, out);
                     }
                 } else {
                     let own = &storage
                         [node.storage_start..node.storage_start + own_len::<S>(actions, hands)];
                     let mut strategy = take(actions * hands);
-                    S::average(own, actions, hands, &mut strategy);
+                    average_at(game, id, own, actions, hands, &mut strategy);
                     out.fill(0.0);
                     for a in 0..actions {
                         let row = &values[a * hands..(a + 1) * hands];
@@ -1116,7 +1163,7 @@ pub fn evaluate<S: StoredValue>(
                 let own = &storage
                     [node.storage_start..node.storage_start + own_len::<S>(actions, opp_hands)];
                 let mut strategy = take(actions * opp_hands);
-                S::average(own, actions, opp_hands, &mut strategy);
+                average_at(game, id, own, actions, opp_hands, &mut strategy);
                 let run = |(k, result): (usize, &mut [f32])| {
                     let strat = &strategy[k * opp_hands..(k + 1) * opp_hands];
                     let mut reach = take(opp_hands);
@@ -1127,7 +1174,7 @@ pub fn evaluate<S: StoredValue>(
                         game,
                         storage,
                         player,
-                        best,
+                        play,
                         NodeId(node.first_child + k as u32),
                         &reach,
                         result,

@@ -21,7 +21,7 @@ use ponder_games::{InfoSetId, Turn};
 use ponder_postflop::cards_glue::{card_name, Card};
 use ponder_postflop::game::{Game, NodeId, NodeKind};
 use ponder_postflop::solve::PreparedSpot;
-use ponder_postflop::solver::{evaluate, Solver};
+use ponder_postflop::solver::{evaluate, Play, Solver};
 use ponder_postflop::spot::SpotFile;
 use ponder_postflop::tree::{ActionNodeId, ActionNodeKind, ActionTree};
 use ponder_solver::{Algorithm, Policy, SolverOptions};
@@ -372,7 +372,7 @@ fn on_policy_value(solver: &Solver) -> f64 {
         game,
         &solver.storage,
         0,
-        false,
+        Play::Average,
         NodeId(0),
         &game.hands[1].weights,
         &mut out,

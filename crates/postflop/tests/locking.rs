@@ -9,12 +9,12 @@ use ponder_postflop::cards_glue;
 use ponder_postflop::game::{Game, NodeId, NodeKind};
 use ponder_postflop::lock::{self, LockError, LockSpec, Locks};
 use ponder_postflop::solve::{PreparedSpot, SolveError};
-use ponder_postflop::solver::{evaluate, Solver};
+use ponder_postflop::solver::{evaluate, Play, Solver, StoredValue, Q16};
 use ponder_postflop::spot::SpotFile;
 use ponder_postflop::tree::{ActionNodeKind, ActionTree, Player, Street, StreetSizes, TreeConfig};
 
 /// Values (net chips per hand pair) of both players when both follow their average strategies.
-fn average_values(solver: &Solver) -> [f64; 2] {
+fn average_values<S: StoredValue>(solver: &Solver<S>) -> [f64; 2] {
     let game = &solver.game;
     std::array::from_fn(|player| {
         let mut out = vec![0.0f32; game.hands[player].len()];
@@ -22,7 +22,7 @@ fn average_values(solver: &Solver) -> [f64; 2] {
             game,
             &solver.storage,
             player,
-            false,
+            Play::Average,
             NodeId(0),
             &game.hands[1 - player].weights,
             &mut out,
@@ -72,8 +72,9 @@ fn toy_game() -> (Game, Ranges) {
     (game, ranges)
 }
 
-/// Locks the bettor to: nuts always bet, air bets with probability `bluff`; returns the solved game.
-fn locked_toy(bluff: f64) -> Solver {
+/// Locks the bettor to: nuts always bet, air bets with probability `bluff`; returns the solved game
+/// (storage of kind `S`).
+fn locked_toy<S: StoredValue>(bluff: f64) -> Solver<S> {
     let (mut game, ranges) = toy_game();
     assert_eq!(cards_glue::card_name(10), "4h");
     let specs = vec![
@@ -97,7 +98,7 @@ fn locked_toy(bluff: f64) -> Solver {
     )
     .unwrap();
     game.locks = Locks::build(&game, &resolved);
-    let mut solver = Solver::new(game);
+    let mut solver = Solver::<S>::zeroed(game);
     for _ in 0..3000 {
         solver.iterate();
     }
@@ -112,10 +113,27 @@ fn catcher_value(bluff: f64, call: f64) -> f64 {
     (vs_nuts + vs_air) / 2.0
 }
 
+/// The bettor's value (per hand pair) when it may deviate from its lock, best-responding to a
+/// bluff-catcher who calls a bet with probability `call`: the nuts take the better of betting (called:
+/// +150, folded to: +50) and checking (showdown: +50), air the better of bluffing (called: -150,
+/// folded to: +50) and checking (loses the showdown: -50).
+fn unlocked_bettor_value(call: f64) -> f64 {
+    let nuts = (call * 150.0 + (1.0 - call) * 50.0).max(50.0);
+    let air = (call * -150.0 + (1.0 - call) * 50.0).max(-50.0);
+    (nuts + air) / 2.0
+}
+
 fn check_toy(bluff: f64, expected_call: f64) {
-    let solver = locked_toy(bluff);
+    check_toy_with::<f32>(bluff, expected_call);
+    // 16-bit storage keeps the lock and reaches the same answers.
+    check_toy_with::<Q16>(bluff, expected_call);
+}
+
+fn check_toy_with<S: StoredValue>(bluff: f64, expected_call: f64) {
+    let solver = locked_toy::<S>(bluff);
     let root = solver.average_strategy(NodeId(0));
-    // Root actions check, bet; hands nuts, air: the average strategy is exactly the lock.
+    // Root actions check, bet; hands nuts, air: the average strategy is exactly the lock (with 16-bit
+    // storage too, whose sums alone hold it only to one step in 65,535).
     assert!((root[2] - 1.0).abs() < 1e-6, "nuts bet {}", root[2]);
     assert!((root[3] as f64 - bluff).abs() < 1e-6, "air bet {}", root[3]);
     let facing = NodeId(solver.game.nodes[0].first_child + 1);
@@ -140,6 +158,25 @@ fn check_toy(bluff: f64, expected_call: f64) {
         (0.0..0.05).contains(&(exploitability + 1e-6)),
         "locked exploitability {exploitability}"
     );
+    // In the full game the bettor may leave its lock: its best response against the catcher's actual
+    // calling frequency is the closed form, and the exploitability is what the lock gives away.
+    let [oop_free, ip_free] = solver.response_values(Play::BestUnlocked);
+    let free = unlocked_bettor_value(call);
+    assert!(
+        (oop_free - free).abs() < 1e-3,
+        "OOP unlocked {oop_free} vs {free}"
+    );
+    assert!(
+        (ip_free - ip_br).abs() < 1e-9,
+        "IP is not locked: {ip_free} vs {ip_br}"
+    );
+    let full = solver.full_game_exploitability_pct();
+    let expected = (free + ip_br) / 2.0;
+    assert!(
+        (full - expected).abs() < 1e-3,
+        "full game {full}% vs {expected}%"
+    );
+    assert!(full > exploitability + 10.0, "{full} vs {exploitability}");
 }
 
 #[test]
@@ -254,6 +291,19 @@ fn locking_a_node_to_the_solution_leaves_the_rest_unchanged() {
         "{}",
         locked.exploitability_pct()
     );
+    // Nothing locked: the full game is the game.
+    assert_eq!(
+        unlocked.full_game_exploitability_pct(),
+        unlocked.exploitability_pct()
+    );
+    // Locked to a near-equilibrium, the lock gives almost nothing away in the full game; lifting locks
+    // only adds deviations, so the full game's exploitability is never below the locked game's.
+    let (full, in_locked) = (
+        locked.full_game_exploitability_pct(),
+        locked.exploitability_pct(),
+    );
+    assert!(full >= in_locked - 1e-9, "{full} vs {in_locked}");
+    assert!(full < 0.2, "full-game exploitability {full}");
     let root_frequencies = |solver: &Solver| -> Vec<f64> {
         let s = solver.average_strategy(NodeId(0));
         let w = &solver.game.hands[0].weights;
