@@ -258,11 +258,14 @@ pub struct BunchTables {
     pub boards: Vec<PairWeights>,
     /// Sum over hand pairs of `w1 · w2 · W(base ∪ h1 ∪ h2) / W(base)`.
     pub pair_weight: f64,
+    /// The folders' deal weights the tables come from (shared with the prepared spot), for the reports'
+    /// EV and equity on boards and runouts that have no table of their own.
+    pub coverage: std::sync::Arc<Coverage>,
 }
 
 impl BunchTables {
     /// Builds the tables for every terminal board of `game`.
-    pub fn new(game: &Game, coverage: &Coverage) -> BunchTables {
+    pub fn new(game: &Game, coverage: &std::sync::Arc<Coverage>) -> BunchTables {
         let mut node_board = vec![u32::MAX; game.nodes.len()];
         let mut keys: Vec<(u64, Option<usize>)> = Vec::new();
         let mut index: HashMap<u64, u32> = HashMap::new();
@@ -353,16 +356,24 @@ impl BunchTables {
             node_board,
             boards,
             pair_weight,
+            coverage: coverage.clone(),
         }
     }
 
-    /// Bytes of the matrices.
+    /// Bytes of the matrices and of the folders' weight table.
     pub fn bytes(&self) -> u64 {
         self.boards
             .iter()
             .map(|b| (b.weights.len() + b.signed.len()) as u64 * 4)
             .sum::<u64>()
             + self.node_board.len() as u64 * 4
+            + self.coverage.bytes()
+    }
+
+    /// `W(board ∪ dead) / W(base)`: the relative weight of the folders' deals beside `dead` (a card
+    /// mask holding at most the tabulated number of cards off the base board).
+    pub fn relative_weight(&self, dead: u64) -> f64 {
+        self.coverage.weight(dead) / self.coverage.base_weight()
     }
 
     /// Values of `player`'s hands at a fold terminal: ±payoff · Σ_o weight(h, o) · reach(o).

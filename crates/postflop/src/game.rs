@@ -202,7 +202,7 @@ impl Game {
         board: &[Card],
         ranges: [&[(Card, Card, f32)]; 2],
         isomorphism: bool,
-        coverage: &crate::bunching::Coverage,
+        coverage: &std::sync::Arc<crate::bunching::Coverage>,
     ) -> Game {
         let mut game = Game::build(
             tree,

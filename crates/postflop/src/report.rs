@@ -332,12 +332,21 @@ pub fn node_report<S: StoredValue>(solver: &Solver<S>, view: &NodeView) -> NodeR
         }
         let (a, b) = game.hands[p].cards[h];
         let stored = view.to_stored[p][h] as usize;
+        // The opponent mass the values are summed over: with bunching each pair also carries the
+        // folders' relative deal weight on this board (what the solver's tables weight it by).
+        let board_mask = view.board.iter().fold(0u64, |m, &c| m | 1 << c);
         let mass: f32 = game.hands[q]
             .cards
             .iter()
             .zip(&view.reach[q])
             .filter(|(&(c, d), _)| c != a && c != b && d != a && d != b)
-            .map(|(_, &r)| r)
+            .map(|(&(c, d), &r)| match &game.bunching {
+                None => r,
+                Some(tables) => {
+                    let dead = board_mask | 1 << a | 1 << b | 1 << c | 1 << d;
+                    (r as f64 * tables.relative_weight(dead)) as f32
+                }
+            })
             .sum();
         let ev = if mass > 0.0 {
             values[stored] / mass
@@ -520,7 +529,14 @@ pub fn equities(
                 if c == a || c == b || d == a || d == b || opp_reach[o] <= 0.0 {
                     continue;
                 }
-                let r = opp_reach[o] as f64;
+                let mut r = opp_reach[o] as f64;
+                if let Some(tables) = &game.bunching {
+                    // The folders' deals beside this runout and both hands weight the pair.
+                    let dead = full
+                        .iter()
+                        .fold(1u64 << a | 1 << b | 1 << c | 1 << d, |m, &x| m | 1 << x);
+                    r *= tables.relative_weight(dead);
+                }
                 mass[h] += r;
                 won[h] += r * match mine.cmp(&theirs) {
                     std::cmp::Ordering::Greater => 1.0,

@@ -354,3 +354,94 @@ fn bad_bunching_input_is_a_typed_error() {
         "{located}"
     );
 }
+
+/// Brute-force equity of OOP hand `h` at a node on `board`: every runout and every IP hand, each
+/// weighted by IP's reach and by the folders' deals beside all of them (plain enumeration).
+fn brute_force_equity(
+    board: &[u8],
+    hand: (u8, u8),
+    ip: &[(u8, u8)],
+    ip_reach: &[f32],
+    folders: &[Vec<(u8, u8, f32)>],
+) -> f64 {
+    let board_mask = board.iter().fold(0u64, |m, &c| m | 1 << c);
+    let own = 1u64 << hand.0 | 1u64 << hand.1;
+    let runouts: Vec<Vec<u8>> = if board.len() == 5 {
+        vec![Vec::new()]
+    } else {
+        (0..52u8)
+            .filter(|&c| (board_mask | own) & 1 << c == 0)
+            .map(|c| vec![c])
+            .collect()
+    };
+    let (mut won, mut mass) = (0.0f64, 0.0f64);
+    for runout in runouts {
+        let full: Vec<u8> = board.iter().chain(&runout).copied().collect();
+        let full_mask = full.iter().fold(0u64, |m, &c| m | 1 << c);
+        let mine = strength(&full, hand.0, hand.1);
+        for (&(c, d), &r) in ip.iter().zip(ip_reach) {
+            let theirs = 1u64 << c | 1u64 << d;
+            if r <= 0.0 || theirs & (full_mask | own) != 0 {
+                continue;
+            }
+            let w = r as f64 * brute_force_weight(full_mask | own | theirs, folders);
+            mass += w;
+            won += w * match mine.cmp(&strength(&full, c, d)) {
+                std::cmp::Ordering::Greater => 1.0,
+                std::cmp::Ordering::Equal => 0.5,
+                std::cmp::Ordering::Less => 0.0,
+            };
+        }
+    }
+    won / mass
+}
+
+#[test]
+fn reports_weight_ev_and_equity_by_the_folders_deals() {
+    use ponder_postflop::report::{follow_line, node_report};
+    let folded = ["AK,99,QJs", "AQs,Q9s,KK"];
+    let folders: Vec<_> = folded.iter().map(|f| parse_range(f).unwrap()).collect();
+    for (board, line) in [("Td9d6hQc", ""), ("Td9d6hQc2s", "check,check")] {
+        let prepared = prepare(board, "AA,KQ,JTs,98s", "KK,QJ,AT,T9s,77", &folded).unwrap();
+        let solver = solve(prepared.game(), 60);
+        let view = follow_line(&solver, line).unwrap();
+        let report = node_report(&solver, &view);
+        let game = &solver.game;
+        let mut checked = 0;
+        for (h, &(a, b)) in game.hands[0].cards.iter().enumerate() {
+            if view.reach[0][h] <= 0.0 {
+                continue;
+            }
+            let name = format!(
+                "{}{}",
+                ponder_postflop::cards_glue::card_name(b),
+                ponder_postflop::cards_glue::card_name(a)
+            );
+            let row = report.hands.iter().find(|r| r.hand == name).unwrap();
+            let expected = brute_force_equity(
+                &view.board,
+                (a, b),
+                &game.hands[1].cards,
+                &view.reach[1],
+                &folders,
+            );
+            assert!(
+                (row.equity as f64 - expected).abs() < 1e-5,
+                "{board} {name}: equity {} vs brute force {expected}",
+                row.equity
+            );
+            if line == "check,check" {
+                // At a showdown after checks (pot 100, 50 each) the EV is the equity's share of the
+                // pot less the stake; it only holds if EV and equity weight pairs alike.
+                let ev = 100.0 * row.equity as f64 - 50.0;
+                assert!(
+                    (row.ev as f64 - ev).abs() < 1e-3,
+                    "{name}: EV {} vs {ev}",
+                    row.ev
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked > 10, "{checked} hands");
+    }
+}
