@@ -351,6 +351,7 @@ fn finish_solve<S: StoredValue>(
             "exploitability_pct": last.exploitability_pct,
             "seconds": seconds,
             "peak_rss_bytes": solve::peak_rss(),
+            "private_bytes": solve::private_rss(),
             "root": root.iter().map(|(a, f, ev)| json!({"action": a, "frequency": f, "ev": ev})).collect::<Vec<_>>(),
             "output": args.output.as_ref().map(|p| p.display().to_string()),
             "locked": !solver.game.locks.is_empty(),
@@ -378,7 +379,10 @@ fn finish_solve<S: StoredValue>(
         }
         println!("time             {seconds:.2} s (tree built in {build_seconds:.3} s)");
         if let Some(rss) = solve::peak_rss() {
-            println!("peak memory      {}", solve::format_bytes(rss));
+            let private = solve::private_rss()
+                .map(|p| format!(" ({} private: storage, tree, heap)", solve::format_bytes(p)))
+                .unwrap_or_default();
+            println!("peak memory      {}{private}", solve::format_bytes(rss));
         }
         println!("root ({}):", player_name(root_player(&solver)));
         for (action, frequency, _) in &root {
@@ -754,13 +758,14 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
     };
     if !args.json {
         println!(
-            "{:<22} {:>7} {:>4} {:>9} {:>10} {:>10} {:>13} {:>13} {:>10} {:>10}",
+            "{:<22} {:>7} {:>4} {:>9} {:>10} {:>10} {:>10} {:>13} {:>13} {:>10} {:>10}",
             "spot",
             "threads",
             "bits",
             "nodes",
             "estimate",
             "peak RSS",
+            "private",
             "0.5% (s/it)",
             "0.3% (s/it)",
             "final %",
@@ -774,6 +779,8 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
             .clone()
             .unwrap_or_else(|| vec![0.5, 0.3]);
         let final_target = targets.iter().cloned().fold(f64::INFINITY, f64::min);
+        // Each spot's own peak, not the largest so far (the previous spot's memory is freed by now).
+        solve::reset_peak_rss();
         let build_start = Instant::now();
         let prepared = PreparedSpot::new(file)?;
         let game = prepared.game();
@@ -808,6 +815,7 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
         let mut solver = solver;
         let last = with_solver!(&mut solver, s => s.solve(options, |_, c| on_check(c)));
         let peak = solve::peak_rss();
+        let private = solve::private_rss();
         let key = |t: f64| format!("{t}");
         if args.json {
             let seconds: serde_json::Map<String, serde_json::Value> = targets
@@ -829,6 +837,7 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
                     "tree_nodes": estimate.counts.per_street.iter().sum::<u64>(),
                     "memory_bytes": memory,
                     "peak_rss_bytes": peak,
+                    "private_bytes": private,
                     "build_seconds": build_seconds,
                     "seconds_to_target": seconds,
                     "iterations_to_target": iterations,
@@ -842,13 +851,16 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
                 None => "-".to_string(),
             };
             println!(
-                "{:<22} {:>7} {:>4} {:>9} {:>10} {:>10} {:>13} {:>13} {:>10.4} {:>10.3}",
+                "{:<22} {:>7} {:>4} {:>9} {:>10} {:>10} {:>10} {:>13} {:>13} {:>10.4} {:>10.3}",
                 name,
                 threads,
                 if args.compressed { 16 } else { 32 },
                 estimate.counts.per_street.iter().sum::<u64>(),
                 solve::format_bytes(memory),
                 peak.map(solve::format_bytes).unwrap_or_else(|| "-".into()),
+                private
+                    .map(solve::format_bytes)
+                    .unwrap_or_else(|| "-".into()),
                 reached.first().map(cell).unwrap_or_default(),
                 reached.get(1).map(cell).unwrap_or_default(),
                 last.exploitability_pct,

@@ -134,3 +134,28 @@ fn bench_json_reports_compressed_storage() {
     }
     assert!(half["final_exploitability_pct"].as_f64().unwrap() <= 0.3);
 }
+
+#[test]
+fn bench_reports_each_spots_own_peak_memory() {
+    // All the small spots in one process: each line's peak is its own spot's, not the largest so far
+    // (turn_td9d6hqc runs after the larger turn_qsjh2h8d and must still report less).
+    let (code, out, err) = ponder(&["bench", "postflop", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = out.lines().map(json).collect();
+    let field = |spot: &str, key: &str| -> u64 {
+        let line = lines.iter().find(|l| l["spot"] == spot).unwrap();
+        line[key].as_u64().unwrap()
+    };
+    let order: Vec<&str> = lines.iter().map(|l| l["spot"].as_str().unwrap()).collect();
+    let (big, small) = ("turn_qsjh2h8d", "turn_td9d6hqc");
+    let position = |s: &str| order.iter().position(|&x| x == s).unwrap();
+    assert!(position(big) < position(small), "{order:?}");
+    assert!(field(small, "peak_rss_bytes") < field(big, "peak_rss_bytes"));
+    for spot in order {
+        // Private memory (storage, tree, heap) is part of the peak and close to the estimate.
+        let (peak, private) = (field(spot, "peak_rss_bytes"), field(spot, "private_bytes"));
+        let estimate = field(spot, "memory_bytes");
+        assert!(0 < private && private < peak, "{spot}: {private} of {peak}");
+        assert!(private < estimate + (4 << 20), "{spot}: {private} vs estimate {estimate}");
+    }
+}
