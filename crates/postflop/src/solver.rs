@@ -63,38 +63,28 @@ impl Discount {
 /// Subtrees with at least this much storage are worth a rayon split.
 const PARALLEL_STORAGE: usize = 1 << 14;
 
+/// Scratch buffers come in power-of-two capacities, one free list per size class.
+const SIZE_CLASSES: usize = 40;
+
 thread_local! {
-    /// Per-thread pool of scratch buffers, so the recursive iteration does not allocate once warm.
-    static POOL: std::cell::RefCell<Vec<Vec<f32>>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Per-thread pool of scratch buffers, so the recursive iteration does not allocate once warm. Free
+    /// lists by size class make `take` and `give` O(1), and a buffer never grows past twice what was
+    /// asked of it (handing out any pooled buffer would let every one grow to a chance node's size).
+    static POOL: std::cell::RefCell<[Vec<Vec<f32>>; SIZE_CLASSES]> =
+        std::cell::RefCell::new(std::array::from_fn(|_| Vec::new()));
+}
+
+/// The size class of a buffer of `len` values: the smallest `c` with `len <= 2^c`.
+fn size_class(len: usize) -> usize {
+    (len.max(1).next_power_of_two().trailing_zeros() as usize).min(SIZE_CLASSES - 1)
 }
 
 /// A zeroed scratch buffer of `len` values from this thread's pool.
 fn take(len: usize) -> Vec<f32> {
-    // The smallest pooled buffer that fits (else the largest, grown): taking any buffer would let
-    // every pooled buffer grow to the largest size ever asked for (a chance node's children x hands).
+    let class = size_class(len);
     let mut buffer = POOL
-        .with(|p| {
-            let mut pool = p.borrow_mut();
-            let mut best: Option<usize> = None;
-            for (i, b) in pool.iter().enumerate() {
-                let better = match best {
-                    None => true,
-                    Some(j) => {
-                        let (c, cj) = (b.capacity(), pool[j].capacity());
-                        if cj >= len {
-                            c >= len && c < cj
-                        } else {
-                            c > cj
-                        }
-                    }
-                };
-                if better {
-                    best = Some(i);
-                }
-            }
-            best.map(|i| pool.swap_remove(i))
-        })
-        .unwrap_or_default();
+        .with(|p| p.borrow_mut()[class].pop())
+        .unwrap_or_else(|| Vec::with_capacity(1 << class));
     buffer.clear();
     buffer.resize(len, 0.0);
     buffer
@@ -102,7 +92,13 @@ fn take(len: usize) -> Vec<f32> {
 
 /// Returns a scratch buffer to this thread's pool.
 fn give(buffer: Vec<f32>) {
-    POOL.with(|p| p.borrow_mut().push(buffer));
+    // Filed under the largest class it can serve whole.
+    let capacity = buffer.capacity();
+    if capacity == 0 {
+        return;
+    }
+    let class = (usize::BITS - 1 - capacity.leading_zeros()) as usize;
+    POOL.with(|p| p.borrow_mut()[class.min(SIZE_CLASSES - 1)].push(buffer));
 }
 
 /// The solver state: the game and, for every player node, regrets and strategy sums, stored as `S`
