@@ -90,6 +90,22 @@ fn take(len: usize) -> Vec<f32> {
     buffer
 }
 
+/// A scratch buffer of `len` values from this thread's pool holding whatever it held before (only
+/// values past its previous length are zeroed): for callers that write every element before reading
+/// any. Zeroing was a measurable share of a pass (a chance node's results are children × hands).
+fn take_for_overwrite(len: usize) -> Vec<f32> {
+    let class = size_class(len);
+    let mut buffer = POOL
+        .with(|p| p.borrow_mut()[class].pop())
+        .unwrap_or_else(|| Vec::with_capacity(1 << class));
+    if buffer.len() >= len {
+        buffer.truncate(len);
+    } else {
+        buffer.resize(len, 0.0);
+    }
+    buffer
+}
+
 /// Returns a scratch buffer to this thread's pool.
 fn give(buffer: Vec<f32>) {
     // Filed under the largest class it can serve whole.
@@ -317,7 +333,7 @@ fn regret_matching(regrets: &[f32], actions: usize, hands: usize, strategy: &mut
     for (s, &r) in first.iter_mut().zip(&regrets[..hands]) {
         *s = r.max(0.0);
     }
-    let mut totals = take(hands);
+    let mut totals = take_for_overwrite(hands);
     totals.copy_from_slice(first);
     for a in 1..actions {
         let row = &regrets[a * hands..(a + 1) * hands];
@@ -626,7 +642,7 @@ impl StoredValue for Q16 {
         let (data, header) = own.split_at_mut(2 * n);
         let sums = &mut data[n..];
         let scale = read_scale(&header[2..4]) * factor;
-        let mut fresh = take(n);
+        let mut fresh = take_for_overwrite(n);
         for a in 0..actions {
             let row = &mut fresh[a * hands..(a + 1) * hands];
             let old = &sums[a * hands..(a + 1) * hands];
@@ -810,12 +826,12 @@ fn cfr<S: StoredValue>(
             let hands = game.hands[ctx.player].len();
             let data = &game.chances[node.chance as usize];
             let children = data.child_cards.len();
-            let mut results = take(children * hands);
+            let mut results = take_for_overwrite(children * hands);
             let mut slices = split_children(game, id, storage);
             let first = node.first_child;
             let run = |(k, (slice, result)): (usize, (&mut &mut [S], &mut [f32]))| {
                 let card = data.child_cards[k];
-                let mut reach = take(opp_reach.len());
+                let mut reach = take_for_overwrite(opp_reach.len());
                 reach.copy_from_slice(opp_reach);
                 for &o in &game.hands[1 - ctx.player].with_card[card as usize] {
                     reach[o as usize] = 0.0;
@@ -835,7 +851,7 @@ fn cfr<S: StoredValue>(
             let actions = node.num_children as usize;
             let own_hands = game.hands[actor.index()].len();
             let (own, rest) = storage.split_at_mut(own_len::<S>(actions, own_hands));
-            let mut strategy = take(actions * own_hands);
+            let mut strategy = take_for_overwrite(actions * own_hands);
             S::regret_matching(own, actions, own_hands, &mut strategy);
             let lock = game.locks.get(id);
             if let Some(lock) = lock {
@@ -846,7 +862,7 @@ fn cfr<S: StoredValue>(
             let parallel = node.storage_end - node.storage_start >= PARALLEL_STORAGE;
             if actor.index() == ctx.player {
                 let hands = own_hands;
-                let mut values = take(actions * hands);
+                let mut values = take_for_overwrite(actions * hands);
                 let run = |(k, (slice, result)): (usize, (&mut &mut [S], &mut [f32]))| {
                     cfr(ctx, NodeId(first + k as u32), slice, opp_reach, result);
                 };
@@ -878,10 +894,10 @@ fn cfr<S: StoredValue>(
                 if let Some(lock) = lock {
                     S::write_lock(own, actions, opp_hands, lock);
                 }
-                let mut values = take(actions * hands);
+                let mut values = take_for_overwrite(actions * hands);
                 let run = |(k, (slice, result)): (usize, (&mut &mut [S], &mut [f32]))| {
                     let strat = &strategy[k * opp_hands..(k + 1) * opp_hands];
-                    let mut reach = take(opp_hands);
+                    let mut reach = take_for_overwrite(opp_hands);
                     for ((x, &r), &s) in reach.iter_mut().zip(opp_reach).zip(strat) {
                         *x = r * s;
                     }
@@ -1076,10 +1092,10 @@ pub fn evaluate<S: StoredValue>(
             let hands = game.hands[player].len();
             let data = &game.chances[node.chance as usize];
             let children = data.child_cards.len();
-            let mut results = take(children * hands);
+            let mut results = take_for_overwrite(children * hands);
             let run = |(k, result): (usize, &mut [f32])| {
                 let card = data.child_cards[k];
-                let mut reach = take(opp_reach.len());
+                let mut reach = take_for_overwrite(opp_reach.len());
                 reach.copy_from_slice(opp_reach);
                 for &o in &game.hands[1 - player].with_card[card as usize] {
                     reach[o as usize] = 0.0;
@@ -1110,7 +1126,7 @@ pub fn evaluate<S: StoredValue>(
         NodeKind::Player(actor) => {
             let actions = node.num_children as usize;
             let hands = game.hands[player].len();
-            let mut values = take(actions * hands);
+            let mut values = take_for_overwrite(actions * hands);
             let parallel = node.storage_end - node.storage_start >= PARALLEL_STORAGE;
             if actor.index() == player {
                 let run = |(k, result): (usize, &mut [f32])| {
@@ -1139,7 +1155,7 @@ pub fn evaluate<S: StoredValue>(
                 } else {
                     let own = &storage
                         [node.storage_start..node.storage_start + own_len::<S>(actions, hands)];
-                    let mut strategy = take(actions * hands);
+                    let mut strategy = take_for_overwrite(actions * hands);
                     average_at(game, id, own, actions, hands, &mut strategy);
                     out.fill(0.0);
                     for a in 0..actions {
@@ -1158,11 +1174,11 @@ pub fn evaluate<S: StoredValue>(
                 let opp_hands = game.hands[actor.index()].len();
                 let own = &storage
                     [node.storage_start..node.storage_start + own_len::<S>(actions, opp_hands)];
-                let mut strategy = take(actions * opp_hands);
+                let mut strategy = take_for_overwrite(actions * opp_hands);
                 average_at(game, id, own, actions, opp_hands, &mut strategy);
                 let run = |(k, result): (usize, &mut [f32])| {
                     let strat = &strategy[k * opp_hands..(k + 1) * opp_hands];
-                    let mut reach = take(opp_hands);
+                    let mut reach = take_for_overwrite(opp_hands);
                     for ((x, &r), &s) in reach.iter_mut().zip(opp_reach).zip(strat) {
                         *x = r * s;
                     }
