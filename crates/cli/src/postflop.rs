@@ -416,7 +416,7 @@ fn print_header(
     );
     if let Some(bunching) = &game.bunching {
         println!(
-            "bunching         {} folded range(s), exact deal weights: {} board tables ({})",
+            "bunching         {} folded range(s), exact deal weights: {} board tables and the folders' weight table ({})",
             bunching.folders,
             bunching.boards.len(),
             solve::format_bytes(bunching.bytes())
