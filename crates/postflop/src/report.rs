@@ -321,6 +321,7 @@ pub fn node_report<S: StoredValue>(solver: &Solver<S>, view: &NodeView) -> NodeR
         Vec::new()
     };
     let equity = equities(game, &view.board, p, &view.reach[q]);
+    let board_mask = view.board.iter().fold(0u64, |m, &c| m | 1 << c);
     let lock = game.locks.get(view.id);
     let mut hands = Vec::new();
     let mut frequencies = vec![0.0f64; actions.len()];
@@ -334,7 +335,6 @@ pub fn node_report<S: StoredValue>(solver: &Solver<S>, view: &NodeView) -> NodeR
         let stored = view.to_stored[p][h] as usize;
         // The opponent mass the values are summed over: with bunching each pair also carries the
         // folders' relative deal weight on this board (what the solver's tables weight it by).
-        let board_mask = view.board.iter().fold(0u64, |m, &c| m | 1 << c);
         let mass: f32 = game.hands[q]
             .cards
             .iter()

@@ -81,12 +81,8 @@ fn size_class(len: usize) -> usize {
 
 /// A zeroed scratch buffer of `len` values from this thread's pool.
 fn take(len: usize) -> Vec<f32> {
-    let class = size_class(len);
-    let mut buffer = POOL
-        .with(|p| p.borrow_mut()[class].pop())
-        .unwrap_or_else(|| Vec::with_capacity(1 << class));
-    buffer.clear();
-    buffer.resize(len, 0.0);
+    let mut buffer = take_for_overwrite(len);
+    buffer.fill(0.0);
     buffer
 }
 
@@ -265,8 +261,7 @@ impl<S: StoredValue> Solver<S> {
     /// Exploitability in % of the starting pot: (BR value of OOP + BR value of IP) / 2, in the locked
     /// game (what a locked solve converges to zero in).
     pub fn exploitability_pct(&self) -> f64 {
-        let [a, b] = self.best_response_values();
-        (a + b) / 2.0 / self.game.tree.config.starting_pot as f64 * 100.0
+        self.exploitability_pct_with(Play::Best)
     }
 
     /// Exploitability in % of the starting pot in the full game: the best responses may also deviate
@@ -276,7 +271,12 @@ impl<S: StoredValue> Solver<S> {
         if self.game.locks.is_empty() {
             return self.exploitability_pct();
         }
-        let [a, b] = self.response_values(Play::BestUnlocked);
+        self.exploitability_pct_with(Play::BestUnlocked)
+    }
+
+    /// (value of OOP + value of IP) / 2 in % of the starting pot, each playing as `play` says.
+    fn exploitability_pct_with(&self, play: Play) -> f64 {
+        let [a, b] = self.response_values(play);
         (a + b) / 2.0 / self.game.tree.config.starting_pot as f64 * 100.0
     }
 
