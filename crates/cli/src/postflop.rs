@@ -416,10 +416,12 @@ fn print_header(
     );
     if let Some(bunching) = &game.bunching {
         println!(
-            "bunching         {} folded range(s), exact deal weights: {} board tables and the folders' weight table ({})",
+            "bunching         {} folded range(s), exact deal weights: {} board tables and the folders' weight table ({}); tabulated in {:.2} s using {}",
             bunching.folders,
             bunching.boards.len(),
-            solve::format_bytes(bunching.bytes())
+            solve::format_bytes(bunching.bytes()),
+            bunching.coverage.seconds,
+            solve::format_bytes(bunching.coverage.working_bytes)
         );
     }
     let counts = &estimate.counts;

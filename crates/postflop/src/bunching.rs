@@ -8,10 +8,16 @@
 //!
 //! `W` is tabulated once per spot through its Möbius coefficients: `c(U)` = weight of the folder deals
 //! whose held cards cover `U` (`|U|` up to the cards a terminal adds to the base board), so that
-//! `W(base ∪ X) = Σ_{U ⊆ X} (−1)^{|U|} c(U)`. `c` is filled by enumerating every disjoint deal of the
-//! folders exactly once (cost: the product of the folded ranges' sizes, checked against a limit before
-//! any work). Each terminal board then gets a dense `OOP hands × IP hands` matrix of `W / W(base)`, and
-//! fold and showdown values become matrix–vector products (O(hands²) per terminal instead of O(hands)).
+//! `W(base ∪ X) = Σ_{U ⊆ X} (−1)^{|U|} c(U)`. `c` is built one folder at a time, never by enumerating
+//! deals: if `f` is the table of the folders so far and the next folder holds `h` with weight `w(h)`,
+//! the deals covering `U` are those where `h` covers `U ∩ h` and the earlier folders cover `U ∖ h` while
+//! avoiding `h`, so `g(U) = Σ_h w(h) Σ_{B ⊆ h} (−1)^{|B|} f((U ∖ h) ∪ B)`. Grouping the hands by how many
+//! cards they share with `U` turns the sum over hands into O(cards) table reads per `U` (one sum over
+//! the folder's hands remains, only where `f` is nonzero on `|U| + 2` cards). The cost is a function of
+//! the table sizes, not of the ranges: four wide folded ranges on a turn spot tabulate in seconds
+//! (a temporary table over the 6-card sets, about 115 MB). Each terminal board then gets a dense
+//! `OOP hands × IP hands` matrix of `W / W(base)`, and fold and showdown values become matrix–vector
+//! products (O(hands²) per terminal instead of O(hands)).
 
 use std::collections::HashMap;
 
@@ -24,9 +30,6 @@ use crate::tree::Player;
 
 /// At most this many folded ranges.
 pub const MAX_FOLDERS: usize = 4;
-
-/// Refuse to enumerate more folder deals than this (about a minute on one core).
-pub const WORK_LIMIT: f64 = 3e8;
 
 /// Why bunching cannot be set up for a spot.
 #[derive(Debug, Error, Clone, PartialEq)]
@@ -43,17 +46,6 @@ pub enum BunchingError {
     /// No deal gives every folder a hand.
     #[error("the folded ranges cannot all be dealt disjoint hands beside this board")]
     Impossible,
-    /// The exact enumeration would take too long.
-    #[error(
-        "exact bunching would enumerate up to {configurations:.2e} folder deals (limit {limit:.0e}); \
-         narrow the folded ranges or give fewer of them"
-    )]
-    TooMuchWork {
-        /// Product of the folded ranges' sizes.
-        configurations: f64,
-        /// [`WORK_LIMIT`].
-        limit: f64,
-    },
 }
 
 /// Binomial coefficients C(n, k) for n <= 52, k <= 8.
@@ -71,6 +63,10 @@ const BINOM: [[u64; 9]; 53] = {
     }
     table
 };
+
+fn binom(n: u8, k: usize) -> u64 {
+    BINOM[n as usize][k]
+}
 
 fn card_mask(cards: &[Card]) -> u64 {
     cards.iter().fold(0u64, |m, &c| m | 1 << c)
@@ -94,17 +90,286 @@ pub fn brute_force_weight(dead: u64, folders: &[Vec<(Card, Card, f32)>]) -> f64 
     go(0, dead, folders)
 }
 
+/// A function on the sets of up to `max` free cards (the cards off the base board, renumbered
+/// `0..n`): one block per set size, each in colex order (rank `Σ_j C(c_j, j + 1)` over the sorted cards).
+#[derive(Clone, Debug)]
+struct SetTable {
+    /// Largest set size held; larger sets read as zero.
+    max: usize,
+    /// Start of each size's block in `data`.
+    offsets: Vec<usize>,
+    data: Vec<f64>,
+}
+
+impl SetTable {
+    fn zeros(n: usize, max: usize) -> SetTable {
+        let mut offsets = vec![0usize; max + 2];
+        for s in 0..=max {
+            offsets[s + 1] = offsets[s] + BINOM[n][s] as usize;
+        }
+        SetTable {
+            max,
+            data: vec![0.0; offsets[max + 1]],
+            offsets,
+        }
+    }
+
+    fn get(&self, size: usize, rank: u64) -> f64 {
+        if size > self.max {
+            0.0
+        } else {
+            self.data[self.offsets[size] + rank as usize]
+        }
+    }
+}
+
+/// Colex rank of sorted cards.
+fn rank_of(cards: &[u8]) -> u64 {
+    cards
+        .iter()
+        .enumerate()
+        .map(|(j, &c)| binom(c, j + 1))
+        .sum()
+}
+
+/// The sorted `size`-set of colex rank `rank`.
+fn unrank(mut rank: u64, size: usize, out: &mut [u8]) {
+    for j in (0..size).rev() {
+        let mut c = j as u8;
+        while binom(c + 1, j + 1) <= rank {
+            c += 1;
+        }
+        out[j] = c;
+        rank -= binom(c, j + 1);
+    }
+}
+
+/// Steps sorted cards to the next set of the same size in colex order.
+fn next_set(cards: &mut [u8]) {
+    let size = cards.len();
+    for j in 0..size {
+        let limit = if j + 1 < size { cards[j + 1] } else { u8::MAX };
+        if cards[j] + 1 < limit {
+            cards[j] += 1;
+            for (l, c) in cards[..j].iter_mut().enumerate() {
+                *c = l as u8;
+            }
+            return;
+        }
+    }
+}
+
+/// One folder's range over the free cards: a dense symmetric weight matrix, its row sums and total.
+struct FolderWeights {
+    n: usize,
+    matrix: Vec<f64>,
+    row: Vec<f64>,
+    total: f64,
+    /// The hands with positive weight, `x < y`.
+    hands: Vec<(u8, u8, f64)>,
+}
+
+impl FolderWeights {
+    fn new(n: usize, compact: &[u8; 52], range: &[(Card, Card, f32)]) -> FolderWeights {
+        let mut matrix = vec![0.0f64; n * n];
+        for &(a, b, w) in range {
+            let (x, y) = (compact[a as usize] as usize, compact[b as usize] as usize);
+            matrix[x * n + y] += w as f64;
+            matrix[y * n + x] += w as f64;
+        }
+        let row: Vec<f64> = matrix.chunks_exact(n).map(|r| r.iter().sum()).collect();
+        let mut hands = Vec::new();
+        for x in 0..n {
+            for y in x + 1..n {
+                if matrix[x * n + y] > 0.0 {
+                    hands.push((x as u8, y as u8, matrix[x * n + y]));
+                }
+            }
+        }
+        FolderWeights {
+            n,
+            total: row.iter().sum::<f64>() / 2.0,
+            matrix,
+            row,
+            hands,
+        }
+    }
+
+    fn w(&self, x: u8, y: u8) -> f64 {
+        self.matrix[x as usize * self.n + y as usize]
+    }
+}
+
+/// `g(U)` for one set `U` (sorted `cards`) when `folder` joins the folders tabulated in `f`; see the
+/// module doc. The hands are grouped by the cards they share with `U`, and every read of `f` is ranked
+/// in O(1) from prefix and suffix sums of `U`'s colex terms.
+fn add_folder_at(f: &SetTable, folder: &FolderWeights, cards: &[u8]) -> f64 {
+    let s = cards.len();
+    let n = folder.n;
+    let mut in_u = 0u64;
+    for &c in cards {
+        in_u |= 1 << c;
+    }
+    // same[t] = Σ_{j<t} C(c_j, j+1); down[t] = Σ_{j>=t} C(c_j, j); up[t] = Σ_{j>=t} C(c_j, j+2);
+    // up2[t] = Σ_{j>=t} C(c_j, j+3): the colex terms of U's cards when a card is removed below them
+    // (down), or one or two are inserted below them (up, up2).
+    let mut same = [0u64; 8];
+    let (mut down, mut up, mut up2) = ([0u64; 8], [0u64; 8], [0u64; 8]);
+    for j in 0..s {
+        same[j + 1] = same[j] + binom(cards[j], j + 1);
+    }
+    for j in (0..s).rev() {
+        down[j] = down[j + 1] + if j > 0 { binom(cards[j], j) } else { 0 };
+        up[j] = up[j + 1] + binom(cards[j], j + 2);
+        up2[j] = up2[j + 1] + binom(cards[j], j + 3);
+    }
+    // below[y] = number of U's cards below y.
+    let mut below = [0u8; 64];
+    let mut count = 0u8;
+    for (y, b) in below.iter_mut().enumerate().take(n) {
+        *b = count;
+        if in_u >> y & 1 == 1 {
+            count += 1;
+        }
+    }
+    let rank = same[s];
+    let mut row_u = 0.0;
+    let mut pairs_u = 0.0;
+    // Σ_{l≠i} w(c_i, c_l) for each card of U.
+    let mut within = [0.0f64; 8];
+    for i in 0..s {
+        row_u += folder.row[cards[i] as usize];
+        for l in i + 1..s {
+            let w = folder.w(cards[i], cards[l]);
+            pairs_u += w;
+            within[i] += w;
+            within[l] += w;
+        }
+    }
+    let mut acc = 0.0;
+    // Hands inside U, and the terms where U keeps its size or loses cards.
+    if s <= f.max {
+        acc += f.get(s, rank) * (folder.total - 2.0 * row_u + 4.0 * pairs_u);
+    }
+    if s >= 1 && s - 1 <= f.max {
+        for i in 0..s {
+            let r = same[i] + down[i + 1];
+            acc += f.get(s - 1, r) * (folder.row[cards[i] as usize] - 2.0 * within[i]);
+        }
+    }
+    if s >= 2 && s - 2 <= f.max {
+        let mut rest = [0u8; 8];
+        for i in 0..s {
+            for l in i + 1..s {
+                let w = folder.w(cards[i], cards[l]);
+                if w == 0.0 {
+                    continue;
+                }
+                let mut len = 0;
+                for (j, &c) in cards.iter().enumerate() {
+                    if j != i && j != l {
+                        rest[len] = c;
+                        len += 1;
+                    }
+                }
+                acc += w * f.get(s - 2, rank_of(&rest[..len]));
+            }
+        }
+    }
+    // Hands with one card in U: U − c_i + y.
+    if s >= 1 && s <= f.max {
+        for i in 0..s {
+            let row = &folder.matrix[cards[i] as usize * n..(cards[i] as usize + 1) * n];
+            let mut sum = 0.0;
+            for (y, &w) in row.iter().enumerate() {
+                if w == 0.0 || in_u >> y & 1 == 1 {
+                    continue;
+                }
+                let p = below[y] as usize;
+                let r = if p <= i {
+                    same[p] + binom(y as u8, p + 1) + (up[p] - up[i]) + (same[s] - same[i + 1])
+                } else {
+                    same[i] + (down[i + 1] - down[p]) + binom(y as u8, p) + (same[s] - same[p])
+                };
+                sum += w * f.get(s, r);
+            }
+            acc -= sum;
+        }
+    }
+    // U + y, from hands with one card in U or none.
+    if s < f.max {
+        for (y, (&row, &p)) in folder.row.iter().zip(&below[..n]).enumerate() {
+            if in_u >> y & 1 == 1 {
+                continue;
+            }
+            let mut coef = -row;
+            for &c in cards {
+                coef += 2.0 * folder.w(c, y as u8);
+            }
+            if coef == 0.0 {
+                continue;
+            }
+            let p = p as usize;
+            acc += coef * f.get(s + 1, same[p] + binom(y as u8, p + 1) + up[p]);
+        }
+    }
+    // U + x + y: hands off U, where the folders so far can hold s + 2 cards.
+    if s + 2 <= f.max {
+        let mut sum = 0.0;
+        for &(x, y, w) in &folder.hands {
+            if (in_u >> x | in_u >> y) & 1 == 1 {
+                continue;
+            }
+            let (p, q) = (below[x as usize] as usize, below[y as usize] as usize);
+            let r = same[p] + binom(x, p + 1) + (up[p] - up[q]) + binom(y, q + 2) + up2[q];
+            sum += w * f.get(s + 2, r);
+        }
+        acc += sum;
+    }
+    acc
+}
+
+/// The table of the folders so far plus `folder`, for sets of up to `max` cards.
+fn add_folder(f: &SetTable, folder: &FolderWeights, max: usize) -> SetTable {
+    const CHUNK: usize = 4096;
+    let n = folder.n;
+    let mut g = SetTable::zeros(n, max);
+    for s in 0..=max {
+        let block = &mut g.data[g.offsets[s]..g.offsets[s + 1]];
+        block
+            .par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(chunk, out)| {
+                let mut cards = [0u8; 8];
+                let cards = &mut cards[..s];
+                unrank((chunk * CHUNK) as u64, s, cards);
+                for (k, x) in out.iter_mut().enumerate() {
+                    if k > 0 {
+                        next_set(cards);
+                    }
+                    *x = add_folder_at(f, folder, cards);
+                }
+            });
+    }
+    g
+}
+
 /// Möbius coefficients of the folders' deal weight over a base board (see the module doc).
 #[derive(Clone, Debug)]
 pub struct Coverage {
     /// Cards of the base board.
     base: u64,
-    /// Largest |U| tabulated.
+    /// Cards a terminal may add to the base board.
     max: usize,
-    /// Start of each size's block in `data`.
-    offsets: [usize; 10],
-    /// c(U), indexed by size then colex rank over the 52 cards.
-    data: Vec<f64>,
+    /// Each card's index among the free cards (`u8::MAX` on the base board).
+    compact: [u8; 52],
+    /// c(U) over the free cards.
+    table: SetTable,
+    /// Peak bytes of the tables while tabulating (two levels at once; for four folders on a turn board,
+    /// the three folders' table over 6-card sets dominates: about 115 MB).
+    pub working_bytes: u64,
+    /// Wall time the tabulation took.
+    pub seconds: f64,
     /// The folded ranges, base-board hands removed.
     pub folders: Vec<Vec<(Card, Card, f32)>>,
 }
@@ -136,31 +401,41 @@ impl Coverage {
         if let Some(i) = folders.iter().position(|r| r.is_empty()) {
             return Err(BunchingError::EmptyRange(i));
         }
-        let configurations: f64 = folders.iter().map(|r| r.len() as f64).product();
-        if configurations > WORK_LIMIT {
-            return Err(BunchingError::TooMuchWork {
-                configurations,
-                limit: WORK_LIMIT,
-            });
+        let mut compact = [u8::MAX; 52];
+        let mut n = 0usize;
+        for (card, slot) in compact.iter_mut().enumerate() {
+            if base_mask >> card & 1 == 0 {
+                *slot = n as u8;
+                n += 1;
+            }
         }
-        let mut offsets = [0usize; 10];
-        for s in 0..9 {
-            offsets[s + 1] = offsets[s] + BINOM[52][s] as usize;
+        let start = std::time::Instant::now();
+        let k = folders.len();
+        // With no folder, only the empty set is covered (by the one empty deal).
+        let mut table = SetTable::zeros(n, 0);
+        table.data[0] = 1.0;
+        let mut working_bytes = 0u64;
+        for (j, range) in folders.iter().enumerate() {
+            let folder = FolderWeights::new(n, &compact, range);
+            // Folders 1..=j+1 hold 2(j+1) cards; the later ones may add two each to the sets asked of
+            // this table.
+            let need = (2 * (j + 1)).min(max + 2 * (k - j - 1));
+            let next = add_folder(&table, &folder, need);
+            working_bytes = working_bytes.max((table.data.len() + next.data.len()) as u64 * 8);
+            table = next;
         }
-        let mut coverage = Coverage {
-            base: base_mask,
-            max,
-            offsets,
-            data: vec![0.0; offsets[max + 1]],
-            folders,
-        };
-        let mut data = std::mem::take(&mut coverage.data);
-        coverage.enumerate(0, base_mask, 1.0, &mut data);
-        coverage.data = data;
-        if coverage.data[0] <= 0.0 {
+        if table.data[0] <= 0.0 {
             return Err(BunchingError::Impossible);
         }
-        Ok(coverage)
+        Ok(Coverage {
+            base: base_mask,
+            max,
+            compact,
+            table,
+            working_bytes,
+            seconds: start.elapsed().as_secs_f64(),
+            folders,
+        })
     }
 
     /// Number of folders.
@@ -170,71 +445,48 @@ impl Coverage {
 
     /// Bytes held by the table.
     pub fn bytes(&self) -> u64 {
-        self.data.len() as u64 * 8
-    }
-
-    fn enumerate(&self, level: usize, used: u64, weight: f64, data: &mut [f64]) {
-        if level == self.folders.len() {
-            // Every subset of the held cards (up to `max` of them) is covered by this deal.
-            let held = used & !self.base;
-            let mut sub = held;
-            loop {
-                if sub.count_ones() as usize <= self.max {
-                    data[self.index(sub)] += weight;
-                }
-                if sub == 0 {
-                    break;
-                }
-                sub = (sub - 1) & held;
-            }
-            return;
-        }
-        for &(a, b, w) in &self.folders[level] {
-            let hand = 1u64 << a | 1u64 << b;
-            if used & hand == 0 {
-                self.enumerate(level + 1, used | hand, weight * w as f64, data);
-            }
-        }
-    }
-
-    fn index(&self, mut mask: u64) -> usize {
-        let size = mask.count_ones() as usize;
-        let mut rank = 0u64;
-        let mut i = 1;
-        while mask != 0 {
-            let c = mask.trailing_zeros() as usize;
-            rank += BINOM[c][i];
-            i += 1;
-            mask &= mask - 1;
-        }
-        self.offsets[size] + rank as usize
+        self.table.data.len() as u64 * 8
     }
 
     /// W(base ∪ `dead`): the weight of the folder deals avoiding the base board and `dead`
     /// (`dead` must hold at most `max` cards off the base board).
     pub fn weight(&self, dead: u64) -> f64 {
-        let extra = dead & !self.base;
-        debug_assert!(extra.count_ones() as usize <= self.max);
+        let mut extra = dead & !self.base;
+        let mut cards = [0u8; 8];
+        let mut s = 0;
+        while extra != 0 {
+            cards[s] = self.compact[extra.trailing_zeros() as usize];
+            s += 1;
+            extra &= extra - 1;
+        }
+        debug_assert!(s <= self.max);
         let mut total = 0.0;
-        let mut sub = extra;
-        loop {
-            let c = self.data[self.index(sub)];
-            if sub.count_ones() % 2 == 0 {
+        for sub in 0u32..1 << s {
+            let size = sub.count_ones() as usize;
+            if size > self.table.max {
+                continue;
+            }
+            let mut rank = 0u64;
+            let mut position = 0;
+            for (j, &c) in cards[..s].iter().enumerate() {
+                if sub >> j & 1 == 1 {
+                    position += 1;
+                    rank += binom(c, position);
+                }
+            }
+            let c = self.table.get(size, rank);
+            if size % 2 == 0 {
                 total += c;
             } else {
                 total -= c;
             }
-            if sub == 0 {
-                break;
-            }
-            sub = (sub - 1) & extra;
         }
         total
     }
 
     /// W(base): the normaliser of every table.
     pub fn base_weight(&self) -> f64 {
-        self.data[0]
+        self.table.data[0]
     }
 }
 

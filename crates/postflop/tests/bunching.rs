@@ -40,11 +40,36 @@ fn solve(game: Game, iterations: u32) -> Solver {
 #[test]
 fn tabulated_weights_equal_enumeration() {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
-    let cases: [(&str, &[&str]); 4] = [
+    // Folded ranges that share many cards (so the folders' hands collide often), weighted combos, and
+    // one to four folders on river and turn boards.
+    let cases: [(&str, &[&str]); 8] = [
         ("Ks7h4d3c2s", &["AA,KQs,T9s,65o"]),
         ("Ks7h4d3c2s", &["AA,AKs,QJ", "AKo,KK,QQ,Q9s"]),
         ("Td9d6hQc", &["AJs,ATo,99,22", "A9s,KTo,JJ,T9o"]),
         ("Td9d6hQc", &["AK,99", "AQs,Q9s", "KK,JTs"]),
+        (
+            "Td9d6hQc",
+            &[
+                "AK,AQ:0.5,KQ",
+                "AA,KK:0.25,AK",
+                "AQ,QQ,KQs",
+                "AK:0.75,KQ,A9s",
+            ],
+        ),
+        (
+            "Ks7h4d3c2s",
+            &[
+                "AA,QQ,AQ",
+                "AQ:0.5,A5s,JJ",
+                "QQ,JJ,AJo:0.3",
+                "A5s,A6s,QJs,AA",
+            ],
+        ),
+        (
+            "Td9d6hQc",
+            &["22-55,A2s-A5s", "33-66:0.5,A4s", "K2s-K5s,22", "A2o-A4o,44"],
+        ),
+        ("AcAd7h", &["AK,KK"]),
     ];
     for (board, folded) in cases {
         let board = parse_board(board).unwrap();
@@ -68,6 +93,68 @@ fn tabulated_weights_equal_enumeration() {
                 "{folded:?} dead {dead:x}: {fast} vs {slow}"
             );
         }
+    }
+}
+
+/// The range of README's example: what a player folds before the flop (about 700 combos).
+const WIDE_FOLD: &str =
+    "22-55,A2s-A9s,K2s-K9s,Q2s-Q9s,J2s-J8s,T2s-T8s,92s+,82s+,72s+,62s+,52s+,42s+,32s,\
+                         A2o-ATo,K2o-KJo,Q2o+,J2o+,T2o+,92o+,82o+,72o+,62o+,52o+,42o+,32o";
+
+#[test]
+fn four_wide_folded_ranges_deal_the_remaining_cards_uniformly() {
+    // Too many deals to enumerate (about 10^11), so check what exactness implies instead: once the
+    // folders hold 8 cards, every card nobody holds is equally likely to come next, so for any dead set
+    // S, Σ_t W(S ∪ t) over the cards t outside S = (cards left − 8) · W(S).
+    let board = parse_board("Td9d6hQc").unwrap();
+    let folders: Vec<_> = (0..4).map(|_| parse_range(WIDE_FOLD).unwrap()).collect();
+    let start = std::time::Instant::now();
+    let coverage = Coverage::new(&board, &folders, 5).unwrap();
+    eprintln!(
+        "four wide folded ranges tabulated in {:.2} s",
+        start.elapsed().as_secs_f64()
+    );
+    let base: u64 = board.iter().fold(0, |m, &c| m | 1 << c);
+    let free: Vec<u8> = (0..52u8).filter(|c| base & 1 << c == 0).collect();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    for _ in 0..200 {
+        let size = rng.gen_range(0..=4);
+        let mut dead = 0u64;
+        while (dead.count_ones() as usize) < size {
+            dead |= 1 << free[rng.gen_range(0..free.len())];
+        }
+        let w = coverage.weight(base | dead);
+        let next: f64 = free
+            .iter()
+            .filter(|&&t| dead & 1 << t == 0)
+            .map(|&t| coverage.weight(base | dead | 1 << t))
+            .sum();
+        let left = (free.len() - size - 8) as f64;
+        assert!(w > 0.0);
+        assert!(
+            (next - left * w).abs() <= 1e-9 * left * w,
+            "dead {dead:x}: {next} vs {}",
+            left * w
+        );
+    }
+    // One folder fewer is exact by enumeration of the last folder: W_4(S) = Σ_h w_4(h) W_3(S ∪ h).
+    let three = Coverage::new(&board, &folders[..3], 7).unwrap();
+    for _ in 0..5 {
+        let size = rng.gen_range(0..=3);
+        let mut dead = 0u64;
+        while (dead.count_ones() as usize) < size {
+            dead |= 1 << free[rng.gen_range(0..free.len())];
+        }
+        let by_last: f64 = folders[3]
+            .iter()
+            .filter(|&&(a, b, w)| w > 0.0 && (base | dead) & (1 << a | 1 << b) == 0)
+            .map(|&(a, b, w)| w as f64 * three.weight(base | dead | 1 << a | 1 << b))
+            .sum();
+        let w = coverage.weight(base | dead);
+        assert!(
+            (by_last - w).abs() <= 1e-9 * w,
+            "dead {dead:x}: {by_last} vs {w}"
+        );
     }
 }
 
