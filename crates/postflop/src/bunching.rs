@@ -46,6 +46,12 @@ pub enum BunchingError {
     /// No deal gives every folder a hand.
     #[error("the folded ranges cannot all be dealt disjoint hands beside this board")]
     Impossible,
+    /// A table of the deal weights could not be allocated.
+    #[error("out of memory: the folders' deal-weight table needs {bytes} bytes; give fewer folded ranges")]
+    OutOfMemory {
+        /// Bytes of the table that failed.
+        bytes: u64,
+    },
 }
 
 /// Binomial coefficients C(n, k) for n <= 52, k <= 8.
@@ -102,16 +108,18 @@ struct SetTable {
 }
 
 impl SetTable {
-    fn zeros(n: usize, max: usize) -> SetTable {
+    fn zeros(n: usize, max: usize) -> Result<SetTable, BunchingError> {
         let mut offsets = vec![0usize; max + 2];
         for s in 0..=max {
             offsets[s + 1] = offsets[s] + BINOM[n][s] as usize;
         }
-        SetTable {
-            max,
-            data: vec![0.0; offsets[max + 1]],
-            offsets,
-        }
+        let mut data = Vec::new();
+        data.try_reserve_exact(offsets[max + 1])
+            .map_err(|_| BunchingError::OutOfMemory {
+                bytes: offsets[max + 1] as u64 * 8,
+            })?;
+        data.resize(offsets[max + 1], 0.0);
+        Ok(SetTable { max, data, offsets })
     }
 
     fn get(&self, size: usize, rank: u64) -> f64 {
@@ -330,10 +338,10 @@ fn add_folder_at(f: &SetTable, folder: &FolderWeights, cards: &[u8]) -> f64 {
 }
 
 /// The table of the folders so far plus `folder`, for sets of up to `max` cards.
-fn add_folder(f: &SetTable, folder: &FolderWeights, max: usize) -> SetTable {
+fn add_folder(f: &SetTable, folder: &FolderWeights, max: usize) -> Result<SetTable, BunchingError> {
     const CHUNK: usize = 4096;
     let n = folder.n;
-    let mut g = SetTable::zeros(n, max);
+    let mut g = SetTable::zeros(n, max)?;
     for s in 0..=max {
         let block = &mut g.data[g.offsets[s]..g.offsets[s + 1]];
         block
@@ -351,7 +359,7 @@ fn add_folder(f: &SetTable, folder: &FolderWeights, max: usize) -> SetTable {
                 }
             });
     }
-    g
+    Ok(g)
 }
 
 /// Möbius coefficients of the folders' deal weight over a base board (see the module doc).
@@ -412,7 +420,7 @@ impl Coverage {
         let start = std::time::Instant::now();
         let k = folders.len();
         // With no folder, only the empty set is covered (by the one empty deal).
-        let mut table = SetTable::zeros(n, 0);
+        let mut table = SetTable::zeros(n, 0)?;
         table.data[0] = 1.0;
         let mut working_bytes = 0u64;
         for (j, range) in folders.iter().enumerate() {
@@ -420,7 +428,7 @@ impl Coverage {
             // Folders 1..=j+1 hold 2(j+1) cards; the later ones may add two each to the sets asked of
             // this table.
             let need = (2 * (j + 1)).min(max + 2 * (k - j - 1));
-            let next = add_folder(&table, &folder, need);
+            let next = add_folder(&table, &folder, need)?;
             working_bytes = working_bytes.max((table.data.len() + next.data.len()) as u64 * 8);
             table = next;
         }
