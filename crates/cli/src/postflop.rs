@@ -416,9 +416,11 @@ fn print_header(
     );
     if let Some(bunching) = &game.bunching {
         println!(
-            "bunching         {} folded range(s), exact deal weights: {} board tables and the folders' weight table ({}); tabulated in {:.2} s using {}",
+            "bunching         {} folded range{}, exact deal weights: {} board table{} and the folders' weight table ({}); tabulated in {:.2} s using {}",
             bunching.folders,
+            if bunching.folders == 1 { "" } else { "s" },
             bunching.boards.len(),
+            if bunching.boards.len() == 1 { "" } else { "s" },
             solve::format_bytes(bunching.bytes()),
             bunching.coverage.seconds,
             solve::format_bytes(bunching.coverage.working_bytes)

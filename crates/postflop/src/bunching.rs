@@ -38,7 +38,7 @@ pub enum BunchingError {
     #[error("at most {MAX_FOLDERS} folded ranges, got {0}")]
     TooManyFolders(usize),
     /// Bunching on a flop spot.
-    #[error("bunching needs a turn or river board (a flop spot would need a table per runout of 6 cards)")]
+    #[error("bunching needs a turn or river board (a flop spot would need a dense OOP×IP weight matrix for each of its ~1,000 river boards: gigabytes)")]
     Flop,
     /// A folded range is empty once the board's cards are removed.
     #[error("folded range {0} has no hand left on this board")]
