@@ -131,15 +131,6 @@ impl SetTable {
     }
 }
 
-/// Colex rank of sorted cards.
-fn rank_of(cards: &[u8]) -> u64 {
-    cards
-        .iter()
-        .enumerate()
-        .map(|(j, &c)| binom(c, j + 1))
-        .sum()
-}
-
 /// The sorted `size`-set of colex rank `rank`.
 fn unrank(mut rank: u64, size: usize, out: &mut [u8]) {
     for j in (0..size).rev() {
@@ -266,21 +257,18 @@ fn add_folder_at(f: &SetTable, folder: &FolderWeights, cards: &[u8]) -> f64 {
         }
     }
     if s >= 2 && s - 2 <= f.max {
-        let mut rest = [0u8; 8];
+        // down2[t] = Σ_{j>=t} C(c_j, j−1): U's cards two positions lower.
+        let mut down2 = [0u64; 8];
+        for j in (2..s).rev() {
+            down2[j] = down2[j + 1] + binom(cards[j], j - 1);
+        }
         for i in 0..s {
             for l in i + 1..s {
                 let w = folder.w(cards[i], cards[l]);
-                if w == 0.0 {
-                    continue;
+                if w != 0.0 {
+                    let r = same[i] + (down[i + 1] - down[l]) + down2[l + 1];
+                    acc += w * f.get(s - 2, r);
                 }
-                let mut len = 0;
-                for (j, &c) in cards.iter().enumerate() {
-                    if j != i && j != l {
-                        rest[len] = c;
-                        len += 1;
-                    }
-                }
-                acc += w * f.get(s - 2, rank_of(&rest[..len]));
             }
         }
     }
@@ -362,6 +350,92 @@ fn add_folder(f: &SetTable, folder: &FolderWeights, max: usize) -> Result<SetTab
     Ok(g)
 }
 
+/// Adds to `g` (the table with `folder`) what it reads from the sets of `top` cards of the previous
+/// table, which was held short: each such set `Z` is computed once from `before` and `last` (the table
+/// and folder it came from) and pushed to `g(Z − y)` (the `U + y` sum) and `g(Z − x − y)` (the hands
+/// off `U`). Each thread pushes into its own copy of the two blocks. Returns the bytes of those copies.
+fn push_top(
+    g: &mut SetTable,
+    before: &SetTable,
+    last: &FolderWeights,
+    top: usize,
+    folder: &FolderWeights,
+) -> Result<u64, BunchingError> {
+    let n = folder.n;
+    // g's blocks of top − 2 and top − 1 cards (the latter only if g holds that size).
+    let low = top - 2;
+    let high = (top - 1).min(g.max);
+    let (lo, hi) = (g.offsets[low], g.offsets[high + 1]);
+    let parts = rayon::current_num_threads().max(1);
+    let sets = BINOM[n][top] as usize;
+    let mut copies = Vec::with_capacity(parts);
+    for _ in 0..parts {
+        let mut copy = Vec::new();
+        copy.try_reserve_exact(hi - lo)
+            .map_err(|_| BunchingError::OutOfMemory {
+                bytes: (hi - lo) as u64 * 8,
+            })?;
+        copy.resize(hi - lo, 0.0f64);
+        copies.push(copy);
+    }
+    copies.par_iter_mut().enumerate().for_each(|(part, acc)| {
+        let (start, end) = (sets * part / parts, sets * (part + 1) / parts);
+        if start == end {
+            return;
+        }
+        let mut cards = [0u8; 8];
+        let z = &mut cards[..top];
+        unrank(start as u64, top, z);
+        for k in start..end {
+            if k > start {
+                next_set(z);
+            }
+            let value = add_folder_at(before, last, z);
+            if value == 0.0 {
+                continue;
+            }
+            // Colex terms of Z's cards at their own position (same), one lower (down), two lower (down2).
+            let (mut same, mut down, mut down2) = ([0u64; 9], [0u64; 9], [0u64; 9]);
+            for j in 0..top {
+                same[j + 1] = same[j] + binom(z[j], j + 1);
+            }
+            for j in (0..top).rev() {
+                down[j] = down[j + 1] + if j >= 1 { binom(z[j], j) } else { 0 };
+                down2[j] = down2[j + 1] + if j >= 2 { binom(z[j], j - 1) } else { 0 };
+            }
+            for i in 0..top {
+                for l in i + 1..top {
+                    let w = folder.w(z[i], z[l]);
+                    if w != 0.0 {
+                        let r = same[i] + (down[i + 1] - down[l]) + down2[l + 1];
+                        acc[g.offsets[low] - lo + r as usize] += w * value;
+                    }
+                }
+            }
+            if high == top - 1 {
+                for i in 0..top {
+                    let y = z[i];
+                    let mut coef = -folder.row[y as usize];
+                    for (j, &c) in z.iter().enumerate() {
+                        if j != i {
+                            coef += 2.0 * folder.w(c, y);
+                        }
+                    }
+                    let r = same[i] + down[i + 1];
+                    acc[g.offsets[high] - lo + r as usize] += coef * value;
+                }
+            }
+        }
+    });
+    let bytes = (parts * (hi - lo)) as u64 * 8;
+    for copy in &copies {
+        for (x, &a) in g.data[lo..hi].iter_mut().zip(copy) {
+            *x += a;
+        }
+    }
+    Ok(bytes)
+}
+
 /// Möbius coefficients of the folders' deal weight over a base board (see the module doc).
 #[derive(Clone, Debug)]
 pub struct Coverage {
@@ -423,14 +497,30 @@ impl Coverage {
         let mut table = SetTable::zeros(n, 0)?;
         table.data[0] = 1.0;
         let mut working_bytes = 0u64;
+        // A table held short of its largest size: the table before it, its folder, and that size.
+        let mut short: Option<(SetTable, FolderWeights, usize)> = None;
         for (j, range) in folders.iter().enumerate() {
             let folder = FolderWeights::new(n, &compact, range);
             // Folders 1..=j+1 hold 2(j+1) cards; the later ones may add two each to the sets asked of
             // this table.
             let need = (2 * (j + 1)).min(max + 2 * (k - j - 1));
-            let next = add_folder(&table, &folder, need)?;
-            working_bytes = working_bytes.max((table.data.len() + next.data.len()) as u64 * 8);
-            table = next;
+            let need_after = (2 * (j + 2)).min(max + 2 * (k - j).saturating_sub(2));
+            // When the next table asks for fewer cards, it reads this table's largest sets only
+            // through two sums that can be pushed from each set as it is computed (see `push_top`), so
+            // that block (the 6-card sets for four folders: ~100 MB) is never stored.
+            let hold_short = j + 1 < k && need_after < need;
+            let mut next = add_folder(&table, &folder, if hold_short { need - 1 } else { need })?;
+            let mut bytes = (table.data.len() + next.data.len()) as u64 * 8;
+            if let Some((before, last, top)) = short.take() {
+                bytes += before.data.len() as u64 * 8;
+                bytes += push_top(&mut next, &before, &last, top, &folder)?;
+            }
+            working_bytes = working_bytes.max(bytes);
+            if hold_short {
+                short = Some((std::mem::replace(&mut table, next), folder, need));
+            } else {
+                table = next;
+            }
         }
         if table.data[0] <= 0.0 {
             return Err(BunchingError::Impossible);
