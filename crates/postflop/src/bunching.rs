@@ -14,10 +14,12 @@
 //! avoiding `h`, so `g(U) = Σ_h w(h) Σ_{B ⊆ h} (−1)^{|B|} f((U ∖ h) ∪ B)`. Grouping the hands by how many
 //! cards they share with `U` turns the sum over hands into O(cards) table reads per `U` (one sum over
 //! the folder's hands remains, only where `f` is nonzero on `|U| + 2` cards). The cost is a function of
-//! the table sizes, not of the ranges: four wide folded ranges on a turn spot tabulate in seconds
-//! (a temporary table over the 6-card sets, about 115 MB). Each terminal board then gets a dense
-//! `OOP hands × IP hands` matrix of `W / W(base)`, and fold and showdown values become matrix–vector
-//! products (O(hands²) per terminal instead of O(hands)).
+//! the table sizes, not of the ranges: four wide folded ranges on a turn spot tabulate in seconds.
+//! The three folders' values on 6-card sets are the largest block (12M sets); the four-folder table
+//! reads them only through two sums, so each is pushed there as it is computed and never stored.
+//!
+//! Each terminal board then gets a dense `OOP hands × IP hands` matrix of `W / W(base)`, and fold and
+//! showdown values become matrix–vector products (O(hands²) per terminal instead of O(hands)).
 
 use std::collections::HashMap;
 
@@ -447,8 +449,8 @@ pub struct Coverage {
     compact: [u8; 52],
     /// c(U) over the free cards.
     table: SetTable,
-    /// Peak bytes of the tables while tabulating (two levels at once; for four folders on a turn board,
-    /// the three folders' table over 6-card sets dominates: about 115 MB).
+    /// Peak bytes of the tables while tabulating (two or three levels at once, and each thread's copy of
+    /// the blocks `push_top` writes: about 60 MB for four folders on a turn board).
     pub working_bytes: u64,
     /// Wall time the tabulation took.
     pub seconds: f64,
