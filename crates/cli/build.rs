@@ -22,4 +22,9 @@ fn main() {
         .join("link")
         .join("hot-text.ld");
     println!("cargo:rustc-link-arg-bins=-Wl,-T,{}", script.display());
+    // A position-dependent executable: no relative relocations for the loader to read (the PIE
+    // has 159 KB of `.rela.dyn`) and none to apply to `.data.rel.ro`, which then stays clean
+    // file-backed memory. Measured: -0.3 MiB peak RSS on the river spot. The binary is not loaded
+    // at a random address any more (libraries, heap, stacks still are).
+    println!("cargo:rustc-link-arg-bins=-no-pie");
 }
