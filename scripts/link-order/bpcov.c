@@ -13,6 +13,7 @@
 #include <string.h>
 #include <signal.h>
 #include <errno.h>
+#include <elf.h>
 typedef struct { unsigned long addr; unsigned char orig; int hit; } bp_t;
 static bp_t *bps; static int nbp;
 static int cmp(const void*a,const void*b){unsigned long x=((bp_t*)a)->addr,y=((bp_t*)b)->addr;return x<y?-1:x>y;}
@@ -38,6 +39,10 @@ int main(int argc,char**argv){
     sscanf(line,"%lx-%lx %7s %lx %*s %*s %4095s",&s,&e,perm,&o,path);
     if(!strcmp(path,rp)&&o==0){base=s;break;}}
   fclose(m); if(!base){fprintf(stderr,"no base for %s\n",rp);return 1;}
+  // A position-dependent executable (ET_EXEC) is linked at its symbol values: no load bias.
+  Elf64_Ehdr eh; FILE *bf=fopen(rp,"rb");
+  if(bf&&fread(&eh,sizeof eh,1,bf)==1&&eh.e_type==ET_EXEC) base=0;
+  if(bf) fclose(bf);
   for(int i=0;i<nbp;i++) bps[i].addr+=base;
   qsort(bps,nbp,sizeof(bp_t),cmp);
   for(int i=0;i<nbp;i++){bps[i].orig=getbyte(c,bps[i].addr); setbyte(c,bps[i].addr,0xcc);}
