@@ -65,8 +65,11 @@ with open(out_path, "w") as out:
     out.write("    *crt1.o(.text .text.*)\n    *crti.o(.text .text.*)\n")
     out.write("    *crtbegin*.o(.text .text.*)\n    *crtend*.o(.text .text.*)\n")
     for pat in patterns:
-        # LLVM puts functions it thinks cold in `.text.unlikely.<name>`.
-        out.write(f"    *(.text.{pat} .text.unlikely.{pat})\n")
+        # LLVM puts functions it thinks cold in `.text.unlikely.<name>`; ThinLTO may or may not
+        # give a function a `.llvm.<n>` suffix depending on the rest of the code, so both forms.
+        names = [pat] if pat.endswith("*") else [pat, pat + ".llvm.*"]
+        sections = [f".text.{n}" for n in names] + [f".text.unlikely.{n}" for n in names]
+        out.write(f"    *({' '.join(sections)})\n")
     out.write("  }\n}\nINSERT BEFORE .text;\n")
     # rustc's `main` reads a byte of this 34-byte section (to keep it linked); left where the
     # linker puts it, between .rodata and .eh_frame, that read maps 64 KiB nothing else uses.
