@@ -97,9 +97,10 @@ fn tabulated_weights_equal_enumeration() {
 }
 
 /// The range of README's example: what a player folds before the flop (about 700 combos).
-const WIDE_FOLD: &str =
-    "22-55,A2s-A9s,K2s-K9s,Q2s-Q9s,J2s-J8s,T2s-T8s,92s+,82s+,72s+,62s+,52s+,42s+,32s,\
-                         A2o-ATo,K2o-KJo,Q2o+,J2o+,T2o+,92o+,82o+,72o+,62o+,52o+,42o+,32o";
+const WIDE_FOLD: &str = concat!(
+    "22-55,A2s-A9s,K2s-K9s,Q2s-Q9s,J2s-J8s,T2s-T8s,92s+,82s+,72s+,62s+,52s+,42s+,32s,",
+    "A2o-ATo,K2o-KJo,Q2o+,J2o+,T2o+,92o+,82o+,72o+,62o+,52o+,42o+,32o"
+);
 
 #[test]
 fn four_wide_folded_ranges_deal_the_remaining_cards_uniformly() {
