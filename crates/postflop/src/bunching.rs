@@ -201,6 +201,81 @@ impl FolderWeights {
     }
 }
 
+/// The colex ranks of a set's neighbours (the set less one or two of its cards, plus one or two other
+/// cards, or one card swapped), each in O(1) from prefix and suffix sums of its cards' colex terms.
+struct ColexTerms {
+    size: usize,
+    /// `same[t] = Σ_{j<t} C(c_j, j+1)`: the terms at their own positions.
+    same: [u64; 9],
+    /// `down[t] = Σ_{j>=t} C(c_j, j)` and `down2[t] = Σ_{j>=t} C(c_j, j−1)`: cards one or two
+    /// positions lower (one or two cards removed below them).
+    down: [u64; 9],
+    down2: [u64; 9],
+    /// `up[t] = Σ_{j>=t} C(c_j, j+2)` and `up2[t] = Σ_{j>=t} C(c_j, j+3)`: cards one or two positions
+    /// higher (one or two cards inserted below them).
+    up: [u64; 9],
+    up2: [u64; 9],
+}
+
+impl ColexTerms {
+    fn new(cards: &[u8]) -> ColexTerms {
+        let size = cards.len();
+        let mut t = ColexTerms {
+            size,
+            same: [0; 9],
+            down: [0; 9],
+            down2: [0; 9],
+            up: [0; 9],
+            up2: [0; 9],
+        };
+        for (j, &c) in cards.iter().enumerate() {
+            t.same[j + 1] = t.same[j] + binom(c, j + 1);
+        }
+        for (j, &c) in cards.iter().enumerate().rev() {
+            t.down[j] = t.down[j + 1] + if j >= 1 { binom(c, j) } else { 0 };
+            t.down2[j] = t.down2[j + 1] + if j >= 2 { binom(c, j - 1) } else { 0 };
+            t.up[j] = t.up[j + 1] + binom(c, j + 2);
+            t.up2[j] = t.up2[j + 1] + binom(c, j + 3);
+        }
+        t
+    }
+
+    /// The set itself.
+    fn rank(&self) -> u64 {
+        self.same[self.size]
+    }
+
+    /// Less its `i`-th card.
+    fn without(&self, i: usize) -> u64 {
+        self.same[i] + self.down[i + 1]
+    }
+
+    /// Less its `i`-th and `l`-th cards (`i < l`).
+    fn without_two(&self, i: usize, l: usize) -> u64 {
+        self.same[i] + (self.down[i + 1] - self.down[l]) + self.down2[l + 1]
+    }
+
+    /// Plus card `y`, which has `p` of the set's cards below it.
+    fn with(&self, y: u8, p: usize) -> u64 {
+        self.same[p] + binom(y, p + 1) + self.up[p]
+    }
+
+    /// Plus cards `x < y`, with `p` and `q` of the set's cards below them.
+    fn with_two(&self, x: u8, p: usize, y: u8, q: usize) -> u64 {
+        self.same[p] + binom(x, p + 1) + (self.up[p] - self.up[q]) + binom(y, q + 2) + self.up2[q]
+    }
+
+    /// With its `i`-th card replaced by `y`, which has `p` of the set's cards below it.
+    fn swapped(&self, i: usize, y: u8, p: usize) -> u64 {
+        let (same, s) = (&self.same, self.size);
+        if p <= i {
+            same[p] + binom(y, p + 1) + (self.up[p] - self.up[i]) + (same[s] - same[i + 1])
+        } else {
+            same[i] + (self.down[i + 1] - self.down[p]) + binom(y, p) + (same[s] - same[p])
+        }
+    }
+}
+
 /// `g(U)` for one set `U` (sorted `cards`) when `folder` joins the folders tabulated in `f`; see the
 /// module doc. The hands are grouped by the cards they share with `U`, and every read of `f` is ranked
 /// in O(1) from prefix and suffix sums of `U`'s colex terms.
@@ -211,19 +286,7 @@ fn add_folder_at(f: &SetTable, folder: &FolderWeights, cards: &[u8]) -> f64 {
     for &c in cards {
         in_u |= 1 << c;
     }
-    // same[t] = Σ_{j<t} C(c_j, j+1); down[t] = Σ_{j>=t} C(c_j, j); up[t] = Σ_{j>=t} C(c_j, j+2);
-    // up2[t] = Σ_{j>=t} C(c_j, j+3): the colex terms of U's cards when a card is removed below them
-    // (down), or one or two are inserted below them (up, up2).
-    let mut same = [0u64; 8];
-    let (mut down, mut up, mut up2) = ([0u64; 8], [0u64; 8], [0u64; 8]);
-    for j in 0..s {
-        same[j + 1] = same[j] + binom(cards[j], j + 1);
-    }
-    for j in (0..s).rev() {
-        down[j] = down[j + 1] + if j > 0 { binom(cards[j], j) } else { 0 };
-        up[j] = up[j + 1] + binom(cards[j], j + 2);
-        up2[j] = up2[j + 1] + binom(cards[j], j + 3);
-    }
+    let terms = ColexTerms::new(cards);
     // below[y] = number of U's cards below y.
     let mut below = [0u8; 64];
     let mut count = 0u8;
@@ -233,7 +296,6 @@ fn add_folder_at(f: &SetTable, folder: &FolderWeights, cards: &[u8]) -> f64 {
             count += 1;
         }
     }
-    let rank = same[s];
     let mut row_u = 0.0;
     let mut pairs_u = 0.0;
     // Σ_{l≠i} w(c_i, c_l) for each card of U.
@@ -250,45 +312,34 @@ fn add_folder_at(f: &SetTable, folder: &FolderWeights, cards: &[u8]) -> f64 {
     let mut acc = 0.0;
     // Hands inside U, and the terms where U keeps its size or loses cards.
     if s <= f.max {
-        acc += f.get(s, rank) * (folder.total - 2.0 * row_u + 4.0 * pairs_u);
+        acc += f.get(s, terms.rank()) * (folder.total - 2.0 * row_u + 4.0 * pairs_u);
     }
     if s >= 1 && s - 1 <= f.max {
         for i in 0..s {
-            let r = same[i] + down[i + 1];
-            acc += f.get(s - 1, r) * (folder.row[cards[i] as usize] - 2.0 * within[i]);
+            acc +=
+                f.get(s - 1, terms.without(i)) * (folder.row[cards[i] as usize] - 2.0 * within[i]);
         }
     }
     if s >= 2 && s - 2 <= f.max {
-        // down2[t] = Σ_{j>=t} C(c_j, j−1): U's cards two positions lower.
-        let mut down2 = [0u64; 8];
-        for j in (2..s).rev() {
-            down2[j] = down2[j + 1] + binom(cards[j], j - 1);
-        }
         for i in 0..s {
             for l in i + 1..s {
                 let w = folder.w(cards[i], cards[l]);
                 if w != 0.0 {
-                    let r = same[i] + (down[i + 1] - down[l]) + down2[l + 1];
-                    acc += w * f.get(s - 2, r);
+                    acc += w * f.get(s - 2, terms.without_two(i, l));
                 }
             }
         }
     }
     // Hands with one card in U: U − c_i + y.
     if s >= 1 && s <= f.max {
-        for i in 0..s {
-            let row = &folder.matrix[cards[i] as usize * n..(cards[i] as usize + 1) * n];
+        for (i, &c) in cards.iter().enumerate() {
+            let row = &folder.matrix[c as usize * n..(c as usize + 1) * n];
             let mut sum = 0.0;
             for (y, &w) in row.iter().enumerate() {
                 if w == 0.0 || in_u >> y & 1 == 1 {
                     continue;
                 }
-                let p = below[y] as usize;
-                let r = if p <= i {
-                    same[p] + binom(y as u8, p + 1) + (up[p] - up[i]) + (same[s] - same[i + 1])
-                } else {
-                    same[i] + (down[i + 1] - down[p]) + binom(y as u8, p) + (same[s] - same[p])
-                };
+                let r = terms.swapped(i, y as u8, below[y] as usize);
                 sum += w * f.get(s, r);
             }
             acc -= sum;
@@ -307,8 +358,7 @@ fn add_folder_at(f: &SetTable, folder: &FolderWeights, cards: &[u8]) -> f64 {
             if coef == 0.0 {
                 continue;
             }
-            let p = p as usize;
-            acc += coef * f.get(s + 1, same[p] + binom(y as u8, p + 1) + up[p]);
+            acc += coef * f.get(s + 1, terms.with(y as u8, p as usize));
         }
     }
     // U + x + y: hands off U, where the folders so far can hold s + 2 cards.
@@ -319,8 +369,7 @@ fn add_folder_at(f: &SetTable, folder: &FolderWeights, cards: &[u8]) -> f64 {
                 continue;
             }
             let (p, q) = (below[x as usize] as usize, below[y as usize] as usize);
-            let r = same[p] + binom(x, p + 1) + (up[p] - up[q]) + binom(y, q + 2) + up2[q];
-            sum += w * f.get(s + 2, r);
+            sum += w * f.get(s + 2, terms.with_two(x, p, y, q));
         }
         acc += sum;
     }
@@ -396,20 +445,12 @@ fn push_top(
             if value == 0.0 {
                 continue;
             }
-            // Colex terms of Z's cards at their own position (same), one lower (down), two lower (down2).
-            let (mut same, mut down, mut down2) = ([0u64; 9], [0u64; 9], [0u64; 9]);
-            for j in 0..top {
-                same[j + 1] = same[j] + binom(z[j], j + 1);
-            }
-            for j in (0..top).rev() {
-                down[j] = down[j + 1] + if j >= 1 { binom(z[j], j) } else { 0 };
-                down2[j] = down2[j + 1] + if j >= 2 { binom(z[j], j - 1) } else { 0 };
-            }
+            let terms = ColexTerms::new(z);
             for i in 0..top {
                 for l in i + 1..top {
                     let w = folder.w(z[i], z[l]);
                     if w != 0.0 {
-                        let r = same[i] + (down[i + 1] - down[l]) + down2[l + 1];
+                        let r = terms.without_two(i, l);
                         acc[g.offsets[low] - lo + r as usize] += w * value;
                     }
                 }
@@ -423,8 +464,7 @@ fn push_top(
                             coef += 2.0 * folder.w(c, y);
                         }
                     }
-                    let r = same[i] + down[i + 1];
-                    acc[g.offsets[high] - lo + r as usize] += coef * value;
+                    acc[g.offsets[high] - lo + terms.without(i) as usize] += coef * value;
                 }
             }
         }
