@@ -6,14 +6,7 @@
 # Exit status: 0 when every entered function is in .text.hot, 1 otherwise.
 # Needs cc, nm, readelf and python3; Linux x86_64 only (ptrace).
 set -eu
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cc -O2 -o "$tmp/bpcov" scripts/link-order/bpcov.c
-cargo build --release -p ponder
-bin="${CARGO_TARGET_DIR:-$root/target}/release/ponder"
-nm --defined-only "$bin" | awk '$2 ~ /^[tTwW]$/ { print $1 }' | sort -u > "$tmp/addrs"
+. "$(dirname "$0")/setup.sh"
 "$tmp/bpcov" "$tmp/addrs" "$tmp/hits" -- "$bin" bench postflop > /dev/null
 python3 - "$bin" "$tmp/hits" <<'PY'
 import subprocess, sys

@@ -5,14 +5,7 @@
 # first what `ponder bench postflop` runs, then what the other solve variants add.
 # Needs cc, nm and python3; Linux x86_64 only (ptrace). Run from anywhere: sh scripts/link-order/regen.sh
 set -eu
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cc -O2 -o "$tmp/bpcov" scripts/link-order/bpcov.c
-cargo build --release -p ponder
-bin="${CARGO_TARGET_DIR:-$root/target}/release/ponder"
-nm --defined-only "$bin" | awk '$2 ~ /^[tTwW]$/ { print $1 }' | sort -u > "$tmp/addrs"
+. "$(dirname "$0")/setup.sh"
 record() { # record OUT RUNS: one run of ponder per line of RUNS
     echo "$2" | while read -r args; do
         # shellcheck disable=SC2086
