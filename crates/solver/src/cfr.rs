@@ -275,14 +275,15 @@ impl<'t> CfrSolver<'t> {
                 let probabilities = &self.probabilities[..];
                 let internal = &self.internal[..];
                 let top = &internal[..self.levels[split.cut].start];
-                // SAFETY (all three calls): ranges checked in `new`; the top part runs alone, then
-                // the two groups write disjoint subtrees' children.
+                // SAFETY: ranges checked in `new`; the top part runs alone, before the two groups.
                 unsafe { forward_entries(top, component, chance, probabilities, shared) };
                 let [first, second] = &split.forward;
                 rayon::join(
+                    // SAFETY: ranges checked in `new`; the two groups write disjoint subtrees' children.
                     || unsafe {
                         forward_group(internal, first, component, chance, probabilities, shared)
                     },
+                    // SAFETY: as for the first group.
                     || unsafe {
                         forward_group(internal, second, component, chance, probabilities, shared)
                     },
