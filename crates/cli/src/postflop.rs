@@ -57,7 +57,7 @@ pub struct SolveArgs {
     /// Worker threads (default: all cores; at most 4 per core).
     #[arg(long, value_parser = limits::threads)]
     pub threads: Option<usize>,
-    /// Lock a node: `LINE | ACTION=FREQ,... [| HANDS]` (repeatable; applied after the spot's [[lock]]s).
+    /// Lock a node: `LINE | ACTION=FREQ,... [| HANDS]` (repeatable; applied after the spot's `[[lock]]` tables).
     #[arg(long, conflicts_with = "resume", value_name = "LOCK")]
     pub lock: Vec<String>,
     /// Store regrets and strategy sums in 16 bits (about half the memory); `--resume` keeps the file's

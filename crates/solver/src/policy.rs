@@ -76,7 +76,7 @@ pub enum PolicyError {
         /// Number of probabilities given.
         found: usize,
     },
-    /// Probabilities not summing to 1 within [`SUM_TOLERANCE`].
+    /// Probabilities not summing to 1 within `SUM_TOLERANCE` (1e-6).
     #[error("information state '{key}': probabilities sum to {sum}, not 1 (tolerance 1e-6)")]
     BadSum {
         /// The key.
