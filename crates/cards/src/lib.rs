@@ -9,6 +9,7 @@ pub mod card;
 pub mod census;
 pub mod equity;
 pub mod eval;
+pub mod excerpt;
 pub mod hand_index;
 pub mod iso;
 pub mod range;
@@ -23,6 +24,7 @@ pub use card::{
 pub use census::{Census, CensusError};
 pub use equity::{equity, Equity, EquityError, EquityOptions};
 pub use eval::{evaluate, Category, Hand, HandRank, DISTINCT_RANKS, TABLE_BYTES};
+pub use excerpt::{excerpt, EXCERPT_CHARS};
 pub use hand_index::{HandClass, HandIndex, HAND_COUNT};
 pub use iso::SuitIndexer;
 pub use range::{Range, RangeErrorKind, RangeParseError};
