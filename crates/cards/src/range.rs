@@ -724,6 +724,14 @@ mod tests {
     }
 
     #[test]
+    fn a_long_bad_weight_is_cut_in_the_error() {
+        let text = format!("AA:{}", "9".repeat(100_000));
+        let e = Range::parse(&text).unwrap_err();
+        assert!(e.to_string().len() < 200, "{e}");
+        assert!(matches!(e.kind, RangeErrorKind::BadWeight(ref w) if w.ends_with('…')));
+    }
+
+    #[test]
     fn errors_point_at_the_column() {
         let e = Range::parse("AA,KX").unwrap_err();
         assert_eq!(e.column, 5);
