@@ -8,7 +8,7 @@
 //! The last card is not always evaluated once per hand: when the cards before it hold no four of a
 //! suit, no last card can make a flush, and then the four suits of one rank give the same hand
 //! rank (the evaluator reads only the rank-key sum of a non-flush hand), so each rank is evaluated
-//! once and counted once per card. That is about 90% of the 7-card prefixes and makes the census
+//! once and counted once per card. That holds for 89% of the 6-card prefixes and makes the census
 //! count hands faster than the evaluator alone enumerates them (docs/performance.md: its hands/s
 //! is hands counted, not evaluations). The counts are checked against `cards.json` in
 //! `tests/enumeration.rs`.
