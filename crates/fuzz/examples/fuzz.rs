@@ -688,10 +688,16 @@ fn child(args: &[String]) -> Result<(), String> {
                 }
             }
             Err((location, message)) => {
-                let shrunk = if reported.insert(location.clone()) {
-                    shrink_panic(target, input, &location)
+                let (shrunk, message) = if reported.insert(location.clone()) {
+                    let shrunk = shrink_panic(target, input, &location);
+                    // The message of the shrunk input, which is the one saved.
+                    let message = match run_caught(target, &shrunk) {
+                        Err((_, message)) => message,
+                        Ok(_) => message,
+                    };
+                    (shrunk, message)
                 } else {
-                    input
+                    (input, message)
                 };
                 writeln!(
                     out,

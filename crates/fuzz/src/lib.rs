@@ -30,8 +30,11 @@ pub struct Target {
     pub dictionary: &'static [&'static str],
     /// A mutation that knows the format (e.g. re-compress a solve file with a valid checksum), tried
     /// for part of the inputs; `None` for text formats, which the generic mutations handle.
-    pub mutate: Option<fn(&mut Mutator, &[u8]) -> Vec<u8>>,
+    pub mutate: Option<FormatMutation>,
 }
+
+/// A format-aware mutation: the mutated copy of an input.
+pub type FormatMutation = fn(&mut Mutator, &[u8]) -> Vec<u8>;
 
 /// Every target.
 pub fn targets() -> &'static [Target] {

@@ -251,11 +251,15 @@ fn log_line(table: &TableConfig, hand_number: u64, rng: &mut ChaCha8Rng) -> Stri
             .push(to_acpc(&hand, action, limit));
         hand.apply(action).expect("random actions are legal");
     }
+    let seats = table.stacks.len();
+    // A hand that reaches a showdown is logged with every round, as the dealers write it (`r20000c///`).
+    if (0..seats).filter(|&s| !hand.has_folded(s)).count() > 1 {
+        rounds.resize(4, Vec::new());
+    }
     let betting: Vec<String> = rounds
         .iter()
         .map(|round| round.iter().map(ToString::to_string).collect())
         .collect();
-    let seats = table.stacks.len();
     let holes: Vec<String> = (0..seats)
         .map(|s| format!("{}{}", deal.hole[s][0], deal.hole[s][1]))
         .collect();
