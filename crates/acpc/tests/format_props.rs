@@ -6,7 +6,7 @@ use ponder_acpc::{
     log_line_to_record, replay_actions, to_acpc, AcpcAction, BettingType, GameDef, MatchState,
 };
 use ponder_cards::Card;
-use ponder_holdem::{random_action, Betting, Deal, HandState, TableConfig};
+use ponder_holdem::{random_action, Betting, Deal, HandState, Table};
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -174,7 +174,7 @@ proptest! {
     }
 }
 
-fn tables() -> [TableConfig; 2] {
+fn tables() -> [Table; 2] {
     let limit3 = "GAMEDEF\nlimit\nnumPlayers = 3\nnumRounds = 4\nblind = 5 10 0\nraiseSize = 10 10 20 20\n\
                   firstPlayer = 3 1 1 1\nmaxRaises = 3 4 4 4\nnumSuits = 4\nnumRanks = 13\nnumHoleCards = 2\n\
                   numBoardCards = 0 3 1 1\nEND GAMEDEF\n";
@@ -185,10 +185,10 @@ fn tables() -> [TableConfig; 2] {
 }
 
 /// A random hand on `table` written as a log line, with the engine's final state.
-fn played_line(table: &TableConfig, seed: u64) -> (String, HandState) {
+fn played_line(table: &Table, seed: u64) -> (String, HandState) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let limit = matches!(table.betting, Betting::FixedLimit { .. });
-    let deal = Deal::shuffled_with(table.stacks.len(), &mut rng);
+    let limit = matches!(table.config().betting, Betting::FixedLimit { .. });
+    let deal = Deal::shuffled_with(table.config().stacks.len(), &mut rng);
     let mut hand = HandState::new(table, deal).unwrap();
     let mut rounds: Vec<String> = vec![String::new()];
     while let Some(legal) = hand.legal() {
@@ -200,7 +200,7 @@ fn played_line(table: &TableConfig, seed: u64) -> (String, HandState) {
         rounds.last_mut().unwrap().push_str(&written);
         hand.apply(action).unwrap();
     }
-    let seats = table.stacks.len();
+    let seats = table.config().stacks.len();
     // A hand that reaches a showdown is logged with every round, as the dealers write it (`r20000c///`).
     if (0..seats).filter(|&s| !hand.has_folded(s)).count() > 1 {
         rounds.resize(4, String::new());
@@ -237,7 +237,7 @@ proptest! {
         let (record, names) = log_line_to_record(table, &line)
             .map_err(|e| TestCaseError::fail(format!("{line}: {e}")))?;
         prop_assert_eq!(&record.final_stacks[..], hand.final_stacks(), "{}", line);
-        prop_assert_eq!(names.len(), table.stacks.len());
+        prop_assert_eq!(names.len(), table.config().stacks.len());
         // The replay of the same betting as a match state gives the same hand.
         let fields: Vec<&str> = line.split(':').collect();
         let state = MatchState::parse(&format!("MATCHSTATE:0:0:{}:{}", fields[2], fields[3])).unwrap();
@@ -251,7 +251,7 @@ proptest! {
         let table = &tables()[which];
         let (line, hand) = played_line(table, seed);
         let mut fields: Vec<String> = line.split(':').map(str::to_string).collect();
-        let results: Vec<String> = hand.payoffs()[..table.stacks.len()]
+        let results: Vec<String> = hand.payoffs()[..table.config().stacks.len()]
             .iter()
             .enumerate()
             .map(|(i, p)| if i == 0 { p + delta } else { *p }.to_string())

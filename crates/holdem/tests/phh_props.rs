@@ -44,7 +44,8 @@ proptest! {
     #[test]
     fn played_hands_round_trip(table in table(), seed in any::<u64>()) {
         prop_assume!(table.validate().is_ok());
-        let record = record_random_hand(table, &mut ChaCha8Rng::seed_from_u64(seed));
+        let table = table.validate().unwrap();
+        let record = record_random_hand(&table, &mut ChaCha8Rng::seed_from_u64(seed));
         let text = to_phh(&record).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let read = from_phh(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         prop_assert!(conserved(&read));
@@ -67,7 +68,8 @@ proptest! {
         replacement in "(p[0-9] (f|cc|cbr [0-9]{1,4}|sm [2-9TJQKA][cdhs]{0,1})|d (dh p[0-9] [2-9TJQKA?][cdhs?]{1,3}|db [2-9TJQKA][cdhs]))",
     ) {
         prop_assume!(table.validate().is_ok());
-        let record = record_random_hand(table, &mut ChaCha8Rng::seed_from_u64(seed));
+        let table = table.validate().unwrap();
+        let record = record_random_hand(&table, &mut ChaCha8Rng::seed_from_u64(seed));
         let text = to_phh(&record).unwrap();
         let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
         // Either one number of a field changes, or one action is replaced.

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use ponder_acpc::{log_line_to_record, replay_actions, to_acpc, AcpcAction, GameDef, MatchState};
 use ponder_holdem::phh::{from_phh, to_phh};
-use ponder_holdem::{random_action, Betting, Deal, HandState, TableConfig};
+use ponder_holdem::{random_action, Betting, Deal, HandState, Table};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -57,8 +57,8 @@ end gamedef
 ";
 
 /// The tables the match-state and log targets replay against: heads-up no-limit and 3-player limit.
-fn tables() -> &'static [TableConfig; 2] {
-    static TABLES: OnceLock<[TableConfig; 2]> = OnceLock::new();
+fn tables() -> &'static [Table; 2] {
+    static TABLES: OnceLock<[Table; 2]> = OnceLock::new();
     TABLES.get_or_init(|| {
         [HUNL, LIMIT3].map(|text| {
             GameDef::parse(text)
@@ -104,8 +104,8 @@ fn seed_of(bytes: &[u8]) -> u64 {
 }
 
 /// Plays one random hand; refuses a hand whose chips are not conserved.
-fn play(table: &TableConfig, rng: &mut ChaCha8Rng) -> Result<HandState, String> {
-    let deal = Deal::shuffled_with(table.stacks.len(), rng);
+fn play(table: &Table, rng: &mut ChaCha8Rng) -> Result<HandState, String> {
+    let deal = Deal::shuffled_with(table.config().stacks.len(), rng);
     let mut hand = HandState::new(table, deal).map_err(|e| format!("cannot start: {e}"))?;
     let mut steps = 0;
     while let Some(legal) = hand.legal() {
@@ -122,8 +122,8 @@ fn play(table: &TableConfig, rng: &mut ChaCha8Rng) -> Result<HandState, String> 
 }
 
 /// Chips in equal chips out, summed without overflow.
-fn conserved(table: &TableConfig, hand: &HandState) -> Result<(), String> {
-    let before: u128 = table.stacks.iter().map(|&s| s as u128).sum();
+fn conserved(table: &Table, hand: &HandState) -> Result<(), String> {
+    let before: u128 = table.config().stacks.iter().map(|&s| s as u128).sum();
     let after: u128 = hand.final_stacks().iter().map(|&s| s as u128).sum();
     let payoffs: i128 = hand.payoffs()[..hand.seats()]
         .iter()
@@ -218,7 +218,7 @@ fn run_acpc_log(bytes: &[u8]) -> Outcome {
             };
             accepted += 1;
             let after: u128 = record.final_stacks.iter().map(|&s| s as u128).sum();
-            let before: u128 = table.stacks.iter().map(|&s| s as u128).sum();
+            let before: u128 = table.config().stacks.iter().map(|&s| s as u128).sum();
             assert_eq!(after, before, "{line:?}: chips not conserved");
             // PHH holds no-limit hands only; a limit table is refused with an error, not a panic.
             let Ok(phh) = to_phh(&record) else { continue };
@@ -235,9 +235,9 @@ fn run_acpc_log(bytes: &[u8]) -> Outcome {
 }
 
 /// A finished random hand on `table`, as the `STATE:` line of an ACPC log.
-fn log_line(table: &TableConfig, hand_number: u64, rng: &mut ChaCha8Rng) -> String {
-    let limit = matches!(table.betting, Betting::FixedLimit { .. });
-    let deal = Deal::shuffled_with(table.stacks.len(), rng);
+fn log_line(table: &Table, hand_number: u64, rng: &mut ChaCha8Rng) -> String {
+    let limit = matches!(table.config().betting, Betting::FixedLimit { .. });
+    let deal = Deal::shuffled_with(table.config().stacks.len(), rng);
     let mut hand = HandState::new(table, deal).expect("the seed tables are valid");
     let mut rounds: Vec<Vec<AcpcAction>> = vec![Vec::new()];
     while let Some(legal) = hand.legal() {
@@ -251,7 +251,7 @@ fn log_line(table: &TableConfig, hand_number: u64, rng: &mut ChaCha8Rng) -> Stri
             .push(to_acpc(&hand, action, limit));
         hand.apply(action).expect("random actions are legal");
     }
-    let seats = table.stacks.len();
+    let seats = table.config().stacks.len();
     // A hand that reaches a showdown is logged with every round, as the dealers write it (`r20000c///`).
     if (0..seats).filter(|&s| !hand.has_folded(s)).count() > 1 {
         rounds.resize(4, Vec::new());
