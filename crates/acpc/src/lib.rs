@@ -7,6 +7,8 @@
 //! blind), which is how the standard ACPC game definitions lay out blinds and first players. In no-limit,
 //! `rN` raises so that the player's total in the hand (not the street) is N.
 
+#![forbid(unsafe_code)]
+
 mod gamedef;
 mod log;
 mod matchstate;

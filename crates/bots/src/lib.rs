@@ -1,6 +1,8 @@
 //! `ponder-bots`: hold'em players behind one trait ([`Bot`]), fed only what their seat may see
 //! ([`Observation`]), so the same bot plays in local matches ([`matches`]) and over the ACPC protocol.
 
+#![forbid(unsafe_code)]
+
 mod equity;
 pub mod matches;
 

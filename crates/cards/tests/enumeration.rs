@@ -1,4 +1,4 @@
-//! Full enumerations against `../shared/reference/cards.json` and a cross-check of the evaluator's
+//! Full enumerations against `crates/oracles/data/cards.json` and a cross-check of the evaluator's
 //! ordering against the independent `pokers` crate.
 
 use std::collections::BTreeSet;
@@ -9,11 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
 
 fn reference() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/reference/cards.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).expect("cards.json")).expect("json")
+    serde_json::from_str(ponder_oracles::CARDS_JSON).expect("json")
 }
 
 fn census(size: usize) -> ([u64; 9], usize) {

@@ -11,11 +11,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 fn classes() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/reference/cards.json"
-    );
-    let json: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let json: Value = serde_json::from_str(ponder_oracles::CARDS_JSON).unwrap();
     json["suit_isomorphism_classes"].clone()
 }
 

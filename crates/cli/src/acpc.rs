@@ -45,7 +45,7 @@ pub struct DealerArgs {
     /// Game definition file (default: heads-up no-limit, 20,000 stacks, blinds 50/100).
     game: Option<PathBuf>,
     /// Hands to deal.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = crate::limits::hands)]
     hands: u64,
     /// Seed of the cards: the same seed deals the same cards.
     #[arg(long, default_value_t = 0)]
@@ -63,7 +63,7 @@ pub struct DealerArgs {
     #[arg(long)]
     duplicate: bool,
     /// Longest a player may take for one action, in milliseconds.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, value_parser = crate::limits::time_limit_ms)]
     time_limit_ms: u64,
     /// Write the ACPC log (one STATE line per hand) to this file.
     #[arg(long)]

@@ -10,7 +10,7 @@ pub enum BenchCommand {
     Game(crate::game::BenchArgs),
     /// Hold'em engine: random-action hands per second, side by side with PokerKit.
     Holdem(crate::holdem::BenchArgs),
-    /// Range-vs-range postflop solver on shared/bench/postflop-spots.json.
+    /// Range-vs-range postflop solver on the built-in bench spots (or `--spots FILE`).
     Postflop(crate::postflop::BenchArgs),
 }
 

@@ -50,10 +50,10 @@ pub struct StrengthArgs {
     #[arg(long)]
     range: Option<String>,
     /// Histogram bins over [0, 1].
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = crate::limits::bins)]
     bins: usize,
     /// Runouts sampled when there are more than 20,000 (preflop).
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 20_000, value_parser = crate::limits::samples)]
     samples: u64,
     /// Sampling seed.
     #[arg(long, default_value_t = 0)]
@@ -137,7 +137,7 @@ pub struct EquityArgs {
     #[arg(long, default_value = "")]
     dead: String,
     /// Monte Carlo samples when exact enumeration would be too long.
-    #[arg(long, default_value_t = 2_000_000)]
+    #[arg(long, default_value_t = 2_000_000, value_parser = crate::limits::samples)]
     samples: u64,
     /// Monte Carlo seed.
     #[arg(long, default_value_t = 0)]

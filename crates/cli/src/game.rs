@@ -53,7 +53,7 @@ pub struct SolveArgs {
     #[arg(long, default_value = "cfr+")]
     algo: String,
     /// Number of iterations (one iteration updates every player once).
-    #[arg(long, default_value_t = 10000)]
+    #[arg(long, default_value_t = 10000, value_parser = crate::limits::iterations)]
     iterations: u64,
     /// Seed of the Monte Carlo solvers.
     #[arg(long, default_value_t = 0)]
@@ -71,7 +71,7 @@ pub struct SolveArgs {
     #[arg(long, default_value_t = 2.0)]
     gamma: f64,
     /// Record NashConv every K iterations (the `curve`).
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", value_parser = crate::limits::iterations)]
     report_every: Option<u64>,
     /// Write the average policy as JSON keyed by information-state keys.
     #[arg(long, value_name = "POLICY.json")]
@@ -349,9 +349,10 @@ fn eval(args: EvalArgs) -> anyhow::Result<()> {
 )]
 pub struct BenchArgs {
     /// Seconds of solving per case and per implementation.
-    #[arg(long, default_value_t = 3.0)]
+    #[arg(long, default_value_t = 3.0, value_parser = crate::limits::bench_seconds)]
     seconds: f64,
-    /// Python with OpenSpiel 2.0.2 (default: $PONDER_PYTHON, else .venv-oracles/bin/python).
+    /// Python with OpenSpiel 2.0.2 (default: $PONDER_PYTHON, else .venv-oracles/bin/python in the
+    /// current directory or the nearest ancestor that has one).
     #[arg(long)]
     python: Option<std::path::PathBuf>,
     /// Time ponder only.
@@ -371,18 +372,9 @@ const BENCH_CASES: [(&str, &str, &str, f64); 3] = [
 
 const OPENSPIEL_BENCH: &str = include_str!("../../../tools/bench_openspiel.py");
 
+/// `--python`, else the oracle lookup every command shares (`ponder_oracles::find_python`).
 fn oracle_python(explicit: Option<std::path::PathBuf>) -> Option<std::path::PathBuf> {
-    explicit
-        .or_else(|| std::env::var_os("PONDER_PYTHON").map(Into::into))
-        .or_else(|| {
-            let local = std::path::PathBuf::from(".venv-oracles/bin/python");
-            local.exists().then_some(local)
-        })
-        .or_else(|| {
-            let built = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../.venv-oracles/bin/python");
-            built.exists().then_some(built)
-        })
+    explicit.or_else(ponder_oracles::find_python)
 }
 
 /// Iterations per second of OpenSpiel's C++ solver on one case, through `tools/bench_openspiel.py`.

@@ -9,12 +9,15 @@ use ponder_holdem::{play_random_hand, record_random_hand, Betting, Table, TableC
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+/// PokerKit's replay script, compiled in so the installed binary needs no source tree beside it.
+const POKERKIT_REPLAY: &str = include_str!("../../../tools/pokerkit_replay.py");
+
 /// Options of `ponder bench holdem`.
 #[derive(Debug, Args)]
 #[command(after_help = "Example:\n  ponder bench holdem --hands 2000000 --seats 6")]
 pub struct BenchArgs {
     /// Random-action hands to play (one thread).
-    #[arg(long, default_value_t = 1_000_000)]
+    #[arg(long, default_value_t = 1_000_000, value_parser = crate::limits::hands)]
     hands: u64,
     /// Seats at the table (2..=9).
     #[arg(long, default_value_t = 6)]
@@ -23,7 +26,7 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 100)]
     stack_bb: u64,
     /// Hands PokerKit replays, at the same table, for the side-by-side ratio (0 skips it).
-    #[arg(long, default_value_t = 2_000)]
+    #[arg(long, default_value_t = 2_000, value_parser = crate::limits::oracle_hands)]
     pokerkit_hands: usize,
     /// Seed of the cards and actions.
     #[arg(long, default_value_t = 1)]
@@ -114,15 +117,11 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
 }
 
 /// PokerKit's hands per second replaying `pokerkit_hands` random hands at `tables` (button rotating), or
-/// `None` when the oracle venv is absent.
+/// `None` when no oracle interpreter is found (`ponder_oracles::find_python`).
 fn pokerkit_rate(args: &BenchArgs, tables: &[Table]) -> anyhow::Result<Option<f64>> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let python = std::env::var_os("PONDER_PYTHON")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root.join(".venv-oracles/bin/python"));
-    if !python.exists() {
+    let Some(python) = ponder_oracles::find_python() else {
         return Ok(None);
-    }
+    };
     let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
     let path =
         std::env::temp_dir().join(format!("ponder-bench-holdem-{}.jsonl", std::process::id()));
@@ -132,9 +131,9 @@ fn pokerkit_rate(args: &BenchArgs, tables: &[Table]) -> anyhow::Result<Option<f6
         writeln!(file, "{}", serde_json::to_string(&record)?)?;
     }
     drop(file);
-    let script = root.join("tools/pokerkit_replay.py");
     let output = std::process::Command::new(&python)
-        .arg(&script)
+        .arg("-c")
+        .arg(POKERKIT_REPLAY)
         .arg(&path)
         .arg("--time")
         .output()

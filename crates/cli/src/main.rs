@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
 mod acpc;
@@ -10,7 +11,9 @@ mod bench;
 mod cards;
 mod game;
 mod holdem;
+mod limits;
 mod matches;
+mod memory;
 mod postflop;
 mod scale;
 
@@ -34,7 +37,10 @@ enum Command {
     #[command(subcommand)]
     Acpc(acpc::AcpcCommand),
     /// Side-by-side benchmarks against the anchors (OpenSpiel, pokers, ...).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "The Python oracles (OpenSpiel, PokerKit) run from $PONDER_PYTHON, else from\n.venv-oracles/bin/python in the current directory or the nearest ancestor that has one\n(tools/setup-oracles.sh makes it); without one, ponder is timed alone."
+    )]
     Bench(bench::BenchCommand),
     /// Card layer: evaluate hands, census of all hands, suit-isomorphism index, ranges, equity.
     #[command(subcommand)]
@@ -64,7 +70,21 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version are not errors, and a bare `ponder` or `ponder bench` shows the help:
+        // clap prints those as it always does.
+        Err(error)
+            if !error.use_stderr()
+                || error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            error.exit()
+        }
+        Err(error) => {
+            eprintln!("{}", limits::one_line(&error));
+            return ExitCode::from(2);
+        }
+    };
     let result: anyhow::Result<()> = match cli.command {
         Command::Acpc(command) => acpc::run(command),
         Command::Bench(command) => bench::run(command),

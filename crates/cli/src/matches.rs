@@ -17,7 +17,7 @@ pub struct MatchArgs {
     #[arg(required = true, num_args = 2..=9)]
     bots: Vec<String>,
     /// Hands to play.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, value_parser = crate::limits::hands)]
     hands: u64,
     /// Deal every card set once per seat rotation, cancelling the luck of the cards.
     #[arg(long)]

@@ -17,28 +17,33 @@ use ponder_postflop::tree::Player;
 use ponder_postflop::with_solver;
 use serde_json::json;
 
+use crate::{limits, memory};
+
 /// Solve a postflop spot range against range.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  ponder solve                          # the built-in spot turn_td9d6hqc\n  ponder solve --spot river_qsjh2h8d3c --target 0.1 --json\n  ponder solve my-spot.toml --output spot.solve --checkpoint-every 50\n  ponder solve --resume spot.solve --target 0.1 --output spot.solve\n  ponder solve --spot river_qsjh2h8d3c --lock \"check,bet 150 | call=1\" --lock \"check,bet 150 | fold=1 | 22-99\"\n\nA lock fixes the strategy of some hands at a node and solves the rest around it; a spot file can hold\nthe same as [[lock]] tables: line = \"check,bet 120\", strategy = { call = 1.0 }, hands = \"AA,KK\" (optional).\nThe line uses `ponder show --line` syntax; `*` stands for every dealt card.\n--compressed stores regrets and strategy sums in 16 bits: about half the memory."
 )]
 pub struct SolveArgs {
-    /// Spot file (TOML, or JSON with the fields of shared/bench/postflop-spots.json); omit for the default.
+    /// Spot file (TOML, or JSON with the fields of a bench file's spots); omit for the default.
     pub spot_file: Option<PathBuf>,
-    /// A spot of shared/bench/postflop-spots.json by name.
+    /// A spot of the built-in bench file by name (or of `--spots FILE`).
     #[arg(long, conflicts_with = "spot_file")]
     pub spot: Option<String>,
+    /// Bench file (JSON, the built-in one's format) to look `--spot NAME` up in instead of the built-in one.
+    #[arg(long, value_name = "FILE", requires = "spot")]
+    pub spots: Option<PathBuf>,
     /// Continue the solve stored in this file.
     #[arg(long, conflicts_with_all = ["spot_file", "spot"])]
     pub resume: Option<PathBuf>,
     /// Target exploitability in % of the starting pot.
-    #[arg(long, default_value_t = 0.3)]
+    #[arg(long, default_value_t = 0.3, allow_negative_numbers = true)]
     pub target: f64,
     /// Stop after this many iterations in total.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = limits::iterations_u32)]
     pub max_iterations: u32,
     /// Measure exploitability every this many iterations.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = limits::iterations_u32)]
     pub check_every: u32,
     /// Refuse spots needing more memory than this (e.g. 2GiB, 500MiB); default 80% of available memory.
     #[arg(long)]
@@ -47,10 +52,10 @@ pub struct SolveArgs {
     #[arg(long, short)]
     pub output: Option<PathBuf>,
     /// Also write `--output` every this many iterations, so a killed solve can resume.
-    #[arg(long, requires = "output")]
+    #[arg(long, requires = "output", value_parser = limits::iterations_u32)]
     pub checkpoint_every: Option<u32>,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
+    /// Worker threads (default: all cores; at most 4 per core).
+    #[arg(long, value_parser = limits::threads)]
     pub threads: Option<usize>,
     /// Lock a node: `LINE | ACTION=FREQ,... [| HANDS]` (repeatable; applied after the spot's [[lock]]s).
     #[arg(long, conflicts_with = "resume", value_name = "LOCK")]
@@ -83,20 +88,23 @@ pub struct ShowArgs {
     pub json: bool,
 }
 
-/// Benchmark the postflop solver on the spots of shared/bench/postflop-spots.json.
+/// Benchmark the postflop solver on the spots of the built-in bench file (or `--spots FILE`).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  ponder bench postflop --spot turn_td9d6hqc\n  ponder bench postflop --json\n  ponder bench postflop --spot flop_td9d6h --compressed --json"
+    after_help = "Examples:\n  ponder bench postflop --spot turn_td9d6hqc\n  ponder bench postflop --json\n  ponder bench postflop --spot flop_td9d6h --compressed --json\n  ponder bench postflop --spots my-spots.json\n\nMemory: river and turn spots are measured by the solver's private memory after the solve (RssAnon:\nstorage, tree, heap, stacks), flop spots by the whole process's peak (VmHWM); the target is\npostflop-solver's published whole-process peak for the built-in spot (1.0x)."
 )]
 pub struct BenchArgs {
     /// Only this spot (default: all except the flop spots, which take minutes).
     #[arg(long)]
     pub spot: Option<String>,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
+    /// Bench file (JSON, the built-in one's format) to read instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub spots: Option<PathBuf>,
+    /// Worker threads (default: all cores; at most 4 per core).
+    #[arg(long, value_parser = limits::threads)]
     pub threads: Option<usize>,
     /// Iteration cap.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = 2000, value_parser = limits::iterations_u32)]
     pub max_iterations: u32,
     /// 16-bit compressed storage of regrets and strategy sums.
     #[arg(long)]
@@ -106,26 +114,12 @@ pub struct BenchArgs {
     pub json: bool,
 }
 
-fn bench_file_path() -> PathBuf {
-    if let Ok(path) = std::env::var("PONDER_SPOTS") {
-        return PathBuf::from(path);
-    }
-    let candidates = [
-        PathBuf::from("../shared/bench/postflop-spots.json"),
-        PathBuf::from("shared/bench/postflop-spots.json"),
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/postflop-spots.json"),
-    ];
-    candidates
-        .iter()
-        .find(|p| p.exists())
-        .cloned()
-        .unwrap_or_else(|| candidates[0].clone())
-}
-
-fn load_bench() -> anyhow::Result<BenchFile> {
-    let path = bench_file_path();
-    BenchFile::load(&path)
-        .with_context(|| "set PONDER_SPOTS to the path of postflop-spots.json".to_string())
+/// The bench file `--spots FILE` names, else the built-in one (compiled in: works from any directory).
+fn load_bench(spots: Option<&Path>) -> anyhow::Result<BenchFile> {
+    Ok(match spots {
+        Some(path) => BenchFile::load(path)?,
+        None => BenchFile::builtin(),
+    })
 }
 
 /// Parses `2GiB`, `500MiB`, `800M`, `1.5G` or a byte count.
@@ -161,7 +155,7 @@ fn parse_bytes(text: &str) -> anyhow::Result<u64> {
 fn max_memory(arg: &Option<String>) -> anyhow::Result<u64> {
     match arg {
         Some(text) => parse_bytes(text),
-        None => Ok(solve::available_memory()
+        None => Ok(crate::memory::available_memory()
             .map(|b| b / 10 * 8)
             .unwrap_or(4 << 30)),
     }
@@ -208,7 +202,11 @@ pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
         prepared = Some(spot);
         (path.display().to_string(), file, None)
     } else if let Some(name) = &args.spot {
-        (name.clone(), load_bench()?.spot(name)?.clone(), None)
+        (
+            name.clone(),
+            load_bench(args.spots.as_deref())?.spot(name)?.clone(),
+            None,
+        )
     } else {
         (
             "turn_td9d6hqc (built-in default)".to_string(),
@@ -350,8 +348,8 @@ fn finish_solve<S: StoredValue>(
             "iterations": last.iteration,
             "exploitability_pct": last.exploitability_pct,
             "seconds": seconds,
-            "peak_rss_bytes": solve::peak_rss(),
-            "private_bytes": solve::private_rss(),
+            "peak_rss_bytes": memory::peak_rss(),
+            "private_bytes": memory::private_rss(),
             "root": root.iter().map(|(a, f, ev)| json!({"action": a, "frequency": f, "ev": ev})).collect::<Vec<_>>(),
             "output": args.output.as_ref().map(|p| p.display().to_string()),
             "locked": !solver.game.locks.is_empty(),
@@ -378,8 +376,8 @@ fn finish_solve<S: StoredValue>(
             );
         }
         println!("time             {seconds:.2} s (tree built in {build_seconds:.3} s)");
-        if let Some(rss) = solve::peak_rss() {
-            let private = solve::private_rss()
+        if let Some(rss) = memory::peak_rss() {
+            let private = memory::private_rss()
                 .map(|p| format!(" ({} private: storage, tree, heap)", solve::format_bytes(p)))
                 .unwrap_or_default();
             println!("peak memory      {}{private}", solve::format_bytes(rss));
@@ -744,10 +742,55 @@ fn print_aggregates(report: &ponder_postflop::report::NodeReport) {
     }
 }
 
+/// What `ponder bench postflop` compares with the anchor's whole-process peak: river and turn spots
+/// count the solver's own memory, flop spots the whole process (there the solver is nearly all of it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MemoryMeasure {
+    /// Resident private memory after the solve (`RssAnon`): storage, tree, heap, thread stacks.
+    Private,
+    /// Peak resident memory of the whole process (`VmHWM`), binary and shared libraries included.
+    Peak,
+}
+
+impl MemoryMeasure {
+    /// The measure for a spot that starts on the flop (`Peak`) or later (`Private`).
+    fn for_spot(starts_on_flop: bool) -> MemoryMeasure {
+        if starts_on_flop {
+            MemoryMeasure::Peak
+        } else {
+            MemoryMeasure::Private
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            MemoryMeasure::Private => "private",
+            MemoryMeasure::Peak => "peak",
+        }
+    }
+}
+
+/// The memory target of a built-in bench spot: postflop-solver's published whole-process peak RSS for
+/// it (docs/performance.md), in bytes, at 32-bit or 16-bit storage; `None` where it published none.
+fn memory_target(spot: &str, compressed: bool) -> Option<u64> {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    match (spot, compressed) {
+        ("river_qsjh2h8d3c", false) => Some(4_403 * KIB),
+        ("turn_td9d6hqc", false) => Some(16 * MIB),
+        ("turn_qsjh2h8d", false) => Some(20 * MIB),
+        ("flop_td9d6h", false) => Some(692 * MIB),
+        ("flop_td9d6h", true) => Some(364 * MIB),
+        _ => None,
+    }
+}
+
 /// Runs `ponder bench postflop`.
 pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
     let threads = set_threads(args.threads)?;
-    let bench = load_bench()?;
+    let bench = load_bench(args.spots.as_deref())?;
+    // The anchor's figures belong to the built-in spots, not to same-named spots of another file.
+    let builtin = args.spots.is_none();
     let names: Vec<String> = match &args.spot {
         Some(name) => {
             bench.spot(name)?;
@@ -762,7 +805,7 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
     };
     if !args.json {
         println!(
-            "{:<22} {:>7} {:>4} {:>9} {:>10} {:>10} {:>10} {:>13} {:>13} {:>10} {:>10}",
+            "{:<22} {:>7} {:>4} {:>9} {:>10} {:>10} {:>10} {:>8} {:>10} {:>7} {:>13} {:>13} {:>10} {:>10}",
             "spot",
             "threads",
             "bits",
@@ -770,6 +813,9 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
             "estimate",
             "peak RSS",
             "private",
+            "measure",
+            "target",
+            "ratio",
             "0.5% (s/it)",
             "0.3% (s/it)",
             "final %",
@@ -784,7 +830,7 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
             .unwrap_or_else(|| vec![0.5, 0.3]);
         let final_target = targets.iter().cloned().fold(f64::INFINITY, f64::min);
         // Each spot's own peak, not the largest so far (the previous spot's memory is freed by now).
-        solve::reset_peak_rss();
+        memory::reset_peak_rss();
         let build_start = Instant::now();
         let prepared = PreparedSpot::new(file)?;
         let game = prepared.game();
@@ -818,8 +864,17 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
         };
         let mut solver = solver;
         let last = with_solver!(&mut solver, s => s.solve(options, |_, c| on_check(c)));
-        let peak = solve::peak_rss();
-        let private = solve::private_rss();
+        let peak = memory::peak_rss();
+        let private = memory::private_rss();
+        let measure = MemoryMeasure::for_spot(estimate.counts.per_street[0] > 0);
+        let measured = match measure {
+            MemoryMeasure::Private => private,
+            MemoryMeasure::Peak => peak,
+        };
+        let target = memory_target(&name, args.compressed).filter(|_| builtin);
+        let ratio = measured
+            .zip(target)
+            .map(|(bytes, target)| bytes as f64 / target as f64);
         let key = |t: f64| format!("{t}");
         if args.json {
             let seconds: serde_json::Map<String, serde_json::Value> = targets
@@ -842,6 +897,10 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
                     "memory_bytes": memory,
                     "peak_rss_bytes": peak,
                     "private_bytes": private,
+                    "memory_measure": measure.name(),
+                    "memory_measured_bytes": measured,
+                    "memory_target_bytes": target,
+                    "memory_ratio": ratio,
                     "build_seconds": build_seconds,
                     "seconds_to_target": seconds,
                     "iterations_to_target": iterations,
@@ -855,7 +914,7 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
                 None => "-".to_string(),
             };
             println!(
-                "{:<22} {:>7} {:>4} {:>9} {:>10} {:>10} {:>10} {:>13} {:>13} {:>10.4} {:>10.3}",
+                "{:<22} {:>7} {:>4} {:>9} {:>10} {:>10} {:>10} {:>8} {:>10} {:>7} {:>13} {:>13} {:>10.4} {:>10.3}",
                 name,
                 threads,
                 if args.compressed { 16 } else { 32 },
@@ -864,6 +923,13 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
                 peak.map(solve::format_bytes).unwrap_or_else(|| "-".into()),
                 private
                     .map(solve::format_bytes)
+                    .unwrap_or_else(|| "-".into()),
+                measure.name(),
+                target
+                    .map(solve::format_bytes)
+                    .unwrap_or_else(|| "-".into()),
+                ratio
+                    .map(|r| format!("{r:.2}x"))
                     .unwrap_or_else(|| "-".into()),
                 reached.first().map(cell).unwrap_or_default(),
                 reached.get(1).map(cell).unwrap_or_default(),

@@ -26,13 +26,13 @@ pub struct ScaleArgs {
     #[arg(long, default_value = "0,10,100,1000")]
     pub search: String,
     /// The no-search reference curve runs to this many iterations (default: 10 × the largest --train).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::limits::iterations)]
     pub reference_max: Option<u64>,
     /// Output directory for scale.csv, scale.svg and scale.json.
     #[arg(long, default_value = "scale-out")]
     pub out: PathBuf,
-    /// Worker threads for search (default: all cores).
-    #[arg(long)]
+    /// Worker threads for search (default: all cores; at most 4 per core).
+    #[arg(long, value_parser = crate::limits::threads)]
     pub threads: Option<usize>,
     /// Also time one search (largest budget on the first blueprint) on 1 and 2 threads.
     #[arg(long)]

@@ -11,6 +11,8 @@
 //! assert_eq!(tree.num_nodes(), 617);
 //! ```
 
+#![forbid(unsafe_code)]
+
 mod goofspiel;
 mod kuhn;
 mod leduc;

@@ -1,11 +1,9 @@
-//! Tree counts of every game in `../shared/reference/games.json`, reproduced exactly.
+//! Tree counts of every game in `crates/oracles/data/games.json`, reproduced exactly.
 
 use ponder_games::{parse_game, TreeStats};
 
 fn reference() -> serde_json::Value {
-    let path = ponder_oracles::shared_dir().join("reference/games.json");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("games.json readable"))
-        .expect("games.json is JSON")
+    serde_json::from_str(ponder_oracles::GAMES_JSON).expect("games.json is JSON")
 }
 
 #[test]

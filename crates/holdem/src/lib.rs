@@ -16,6 +16,8 @@
 //! assert_eq!(hand.final_stacks()[..2], [199, 201]);
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod phh;
 mod random;
 mod state;

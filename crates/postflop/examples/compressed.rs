@@ -23,9 +23,7 @@ fn run<S: StoredValue>(prepared: &PreparedSpot, iterations: u32) -> (Vec<f64>, f
 }
 
 fn main() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/bench/postflop-spots.json");
-    let bench = BenchFile::load(&path).expect("bench file");
+    let bench = BenchFile::builtin();
     let mut spots: Vec<String> = std::env::args().skip(1).collect();
     if spots.is_empty() {
         spots = vec![

@@ -1,10 +1,7 @@
 use ponder_postflop::solve::{MemoryEstimate, PreparedSpot};
 use ponder_postflop::spot::BenchFile;
 fn main() {
-    let bench = BenchFile::load(std::path::Path::new(
-        "/work/shared/bench/postflop-spots.json",
-    ))
-    .unwrap();
+    let bench = BenchFile::builtin();
     for (name, spot) in &bench.spots {
         let t = std::time::Instant::now();
         let prepared = PreparedSpot::new(spot.clone()).unwrap();

@@ -20,9 +20,7 @@ fn run<S: StoredValue>(prepared: &PreparedSpot, iterations: u32) {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/bench/postflop-spots.json");
-    let bench = BenchFile::load(&path).expect("bench file");
+    let bench = BenchFile::builtin();
     let name = args.first().map_or("turn_td9d6hqc", |s| s.as_str());
     let bits = args.get(1).map_or("32", |s| s.as_str());
     let iterations = args.get(2).map_or(100, |s| s.parse().expect("iterations"));

@@ -5,10 +5,7 @@ use ponder_postflop::tree::ActionTree;
 use std::time::Instant;
 fn main() {
     let name = std::env::args().nth(1).unwrap_or("turn_td9d6hqc".into());
-    let bench = BenchFile::load(std::path::Path::new(
-        "/work/shared/bench/postflop-spots.json",
-    ))
-    .unwrap();
+    let bench = BenchFile::builtin();
     let spot = bench.spot(&name).unwrap();
     let tree = ActionTree::build(spot.tree_config().unwrap());
     let board_len = spot.board.len() / 2;

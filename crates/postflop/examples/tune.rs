@@ -7,9 +7,7 @@ use ponder_postflop::solver::{DiscountParams, Solver};
 use ponder_postflop::spot::BenchFile;
 
 fn main() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/bench/postflop-spots.json");
-    let bench = BenchFile::load(&path).expect("bench file");
+    let bench = BenchFile::builtin();
     let spots: Vec<String> = std::env::args().skip(1).collect();
     let spots = if spots.is_empty() {
         vec!["turn_td9d6hqc".to_string(), "turn_qsjh2h8d".to_string()]

@@ -2,6 +2,8 @@
 //! becomes a public betting tree; cards are dealt into a flat game tree whose nodes hold one value per hand;
 //! discounted CFR in vector form solves it, and an exact best response measures exploitability.
 
+#![forbid(unsafe_code)]
+
 pub mod bet_size;
 pub mod bunching;
 pub mod cards_glue;

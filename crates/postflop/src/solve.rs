@@ -395,38 +395,6 @@ pub fn format_bytes(bytes: u64) -> String {
     }
 }
 
-/// Available memory of the machine (Linux `MemAvailable`), if known.
-pub fn available_memory() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
-}
-
-/// Peak resident memory of this process so far (Linux `VmHWM`), if known.
-pub fn peak_rss() -> Option<u64> {
-    status_kib("VmHWM:").map(|kib| kib * 1024)
-}
-
-/// Resident private memory of this process now (Linux `RssAnon`: heap, storage, stacks), if known.
-/// Unlike [`peak_rss`] it leaves out the pages of the binary and the shared libraries mapped from
-/// the page cache, which on recent kernels come in large folios whatever the solve touches.
-pub fn private_rss() -> Option<u64> {
-    status_kib("RssAnon:").map(|kib| kib * 1024)
-}
-
-/// Resets [`peak_rss`] to the current resident set (Linux `clear_refs` 5), so that a benchmark
-/// running several spots in one process reports each spot's own peak. Returns whether it took.
-pub fn reset_peak_rss() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
-}
-
-fn status_kib(field: &str) -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = text.lines().find(|l| l.starts_with(field))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
 /// Refuses a game whose estimate exceeds `max_bytes`.
 pub fn check_memory(
     estimate: &MemoryEstimate,

@@ -1,4 +1,4 @@
-//! Spot files: the user-facing description of a postflop situation (TOML, or the JSON of the shared bench).
+//! Spot files: the user-facing description of a postflop situation (TOML, or the JSON of the bench file).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -171,7 +171,11 @@ pub enum SpotError {
 /// Most chips a hand can put in the pot (starting pot plus both stacks), so chip sums fit in `u32`.
 pub const MAX_CHIPS: u64 = 1 << 30;
 
-/// The shared bench file, `../shared/bench/postflop-spots.json`.
+/// The built-in bench file's text (`crates/postflop/data/postflop-spots.json`), compiled into the binary so
+/// `--spot NAME` and `ponder bench postflop` work from any directory.
+pub const BUILTIN_BENCH_JSON: &str = include_str!("../data/postflop-spots.json");
+
+/// A bench file: named spots for comparing solvers side by side (the built-in one, or a user's `--spots FILE`).
 #[derive(Clone, Debug, Deserialize)]
 pub struct BenchFile {
     /// Conventions.
@@ -181,6 +185,12 @@ pub struct BenchFile {
 }
 
 impl BenchFile {
+    /// The built-in bench file ([`BUILTIN_BENCH_JSON`]).
+    pub fn builtin() -> BenchFile {
+        BenchFile::parse(BUILTIN_BENCH_JSON, "<built-in postflop-spots.json>")
+            .expect("the built-in bench file parses (checked by the postflop tests)")
+    }
+
     /// Parses the bench JSON.
     pub fn parse(text: &str, path: &str) -> Result<BenchFile, SpotError> {
         serde_json::from_str(text).map_err(|e| SpotError::Json {
@@ -210,7 +220,7 @@ impl BenchFile {
 }
 
 /// The built-in default spot (`turn_td9d6hqc` of the bench file).
-pub const DEFAULT_SPOT_TOML: &str = r#"# turn_td9d6hqc from shared/bench/postflop-spots.json
+pub const DEFAULT_SPOT_TOML: &str = r#"# turn_td9d6hqc from the built-in bench file (crates/postflop/data/postflop-spots.json)
 board = "Td9d6hQc"
 oop_range = "66+,A8s+,A5s-A4s,AJo+,K9s+,KQo,QTs+,JTs,96s+,85s+,75s+,65s,54s"
 ip_range = "QQ-22,AQs-A2s,ATo+,K5s+,KJo+,Q8s+,J8s+,T7s+,96s+,86s+,75s+,64s+,53s+"

@@ -2,7 +2,7 @@
 //! same exploitability targets as 32-bit storage, exact exploitability of the stored strategy, and solve
 //! files that record their storage kind.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use ponder_postflop::game::NodeKind;
 use ponder_postflop::solve::{self, AnySolver, MemoryEstimate, PreparedSpot, SolveOptions};
@@ -27,15 +27,7 @@ impl Rng {
 }
 
 fn bench_spot(name: &str) -> PreparedSpot {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let path = [
-        root.join("../shared/bench/postflop-spots.json"),
-        root.join("shared/bench/postflop-spots.json"),
-    ]
-    .into_iter()
-    .find(|p| p.exists())
-    .expect("shared/bench/postflop-spots.json next to the workspace");
-    let bench = BenchFile::load(&path).unwrap();
+    let bench = BenchFile::builtin();
     PreparedSpot::new(bench.spot(name).unwrap().clone()).unwrap()
 }
 

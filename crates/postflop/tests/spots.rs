@@ -1,23 +1,14 @@
 //! The bench spots: tree sizes against the reference counts, solving to the targets, save and resume,
 //! and bad input.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use ponder_postflop::solve::{self, PreparedSpot, SolveError, SolveOptions};
 use ponder_postflop::solver::Solver;
 use ponder_postflop::spot::{BenchFile, SpotError, SpotFile, DEFAULT_SPOT_TOML};
 
 fn bench() -> BenchFile {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let candidates = [
-        root.join("../shared/bench/postflop-spots.json"),
-        root.join("shared/bench/postflop-spots.json"),
-    ];
-    let path = candidates
-        .iter()
-        .find(|p| p.exists())
-        .expect("shared/bench/postflop-spots.json next to the workspace");
-    BenchFile::load(path).unwrap()
+    BenchFile::builtin()
 }
 
 #[test]

@@ -16,6 +16,7 @@
 //! assert!(evaluate(&tree, &searched).nash_conv <= evaluate(&tree, &blueprint).nash_conv + 1e-12);
 //! ```
 
+#![forbid(unsafe_code)]
 #![allow(clippy::needless_range_loop)] // parallel flat arrays are indexed by node id on purpose
 
 mod agent;

@@ -774,16 +774,21 @@ unsafe fn forward_entries(
         let first = internal.first_child as usize;
         let count = internal.count as usize;
         let offset = internal.probability_offset as usize;
-        let parent = *reach.add(internal.node as usize);
-        // This node's children: written by this thread only, never the parent's slot.
-        let children = std::slice::from_raw_parts_mut(reach.add(first), count);
+        // SAFETY: the caller's ranges (checked by `check_ranges`) keep every node id inside `reach`;
+        // the parent's slot was written before this entry (parents come first) and is only read here.
+        let parent = unsafe { *reach.add(internal.node as usize) };
+        // SAFETY: this node's children, inside `reach` as above, are written by this thread only and
+        // never include the parent's slot.
+        let children = unsafe { std::slice::from_raw_parts_mut(reach.add(first), count) };
         let actor = if internal.code == ponder_games::CHANCE_CODE {
             chance
         } else {
             internal.code as usize
         };
         if actor == component {
-            let action_probabilities = probabilities.get_unchecked(offset..offset + count);
+            // SAFETY: `check_ranges` checked every entry's slot range against `probabilities`.
+            let action_probabilities =
+                unsafe { probabilities.get_unchecked(offset..offset + count) };
             for (child, &probability) in children.iter_mut().zip(action_probabilities) {
                 *child = parent * probability;
             }
@@ -807,13 +812,17 @@ unsafe fn forward_group(
 ) {
     for subtree in group {
         for range in subtree {
-            forward_entries(
-                internal.get_unchecked(range.clone()),
-                component,
-                chance,
-                probabilities,
-                reach,
-            );
+            // SAFETY: the group's ranges were checked against `internal` by `check_ranges`, and the
+            // caller's contract is `forward_entries`'s.
+            unsafe {
+                forward_entries(
+                    internal.get_unchecked(range.clone()),
+                    component,
+                    chance,
+                    probabilities,
+                    reach,
+                );
+            }
         }
     }
 }
@@ -843,38 +852,52 @@ impl<const S: usize> RawUpdate<'_, S> {
         let values = self.values.0;
         for subtree in group {
             for range in subtree.iter().rev() {
-                for entry in internal.get_unchecked(range.clone()) {
+                // SAFETY: the group's ranges were checked against `internal` by `check_ranges`.
+                for entry in unsafe { internal.get_unchecked(range.clone()) } {
                     let first = entry.first_child as usize;
                     let count = entry.count as usize;
                     let offset = entry.probability_offset as usize;
                     // Short-lived views of this node's children and slots: only this thread
                     // touches them, and they never overlap the node's own value slot.
-                    let child_values = std::slice::from_raw_parts(values.add(first), count);
+                    // SAFETY: node ids and slot ranges were checked by `check_ranges`; this thread
+                    // alone touches this node's children (written in a deeper level, already done).
+                    let child_values =
+                        unsafe { std::slice::from_raw_parts(values.add(first), count) };
+                    // SAFETY: slot range checked by `check_ranges`.
                     let action_probabilities =
-                        self.probabilities.get_unchecked(offset..offset + count);
+                        unsafe { self.probabilities.get_unchecked(offset..offset + count) };
                     let mut value = 0.0;
                     for (child_value, probability) in child_values.iter().zip(action_probabilities)
                     {
                         value += probability * child_value;
                     }
                     let node = entry.node as usize;
-                    *values.add(node) = value;
+                    // SAFETY: the node id is inside `values`; only this thread writes this slot, and
+                    // no view of it is alive (the children's view excludes it).
+                    unsafe { *values.add(node) = value };
                     if entry.code != player {
                         continue;
                     }
                     let mut others = 1.0;
                     for (component, reach) in self.reach.iter().enumerate() {
                         if component != self.me {
-                            others *= *reach.get_unchecked(node);
+                            // SAFETY: every reach vector has one entry per node.
+                            others *= unsafe { *reach.get_unchecked(node) };
                         }
                     }
-                    let own = *self.reach.get_unchecked(self.me).get_unchecked(node);
-                    let regrets = std::slice::from_raw_parts_mut(self.regret.0.add(offset), count);
+                    // SAFETY: `me` indexes a reach component and every component has one entry per node.
+                    let own = unsafe { *self.reach.get_unchecked(self.me).get_unchecked(node) };
+                    // SAFETY: the slot range is inside the regrets (`check_ranges`), and the other
+                    // thread's group holds none of this player's information sets, hence no slot here.
+                    let regrets =
+                        unsafe { std::slice::from_raw_parts_mut(self.regret.0.add(offset), count) };
                     for (regret, child_value) in regrets.iter_mut().zip(child_values) {
                         *regret += others * (child_value - value);
                     }
-                    let averages =
-                        std::slice::from_raw_parts_mut(self.average.0.add(offset), count);
+                    // SAFETY: as for the regrets, on the averages (same slot layout).
+                    let averages = unsafe {
+                        std::slice::from_raw_parts_mut(self.average.0.add(offset), count)
+                    };
                     if self.weight_last {
                         for (sum, &probability) in averages.iter_mut().zip(action_probabilities) {
                             *sum += own * probability * self.weight;

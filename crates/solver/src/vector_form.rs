@@ -554,159 +554,164 @@ macro_rules! define_visit {
         to: usize,
         finish: bool,
     ) -> usize {
-        let form = self.form;
-        let node = *form.nodes.get_unchecked(q);
-        // N > 0: the square case (N × N deals, N classes each, the traverser's periodic and the
-        // opponent's in blocks), with every vector length known to the compiler.
-        let deals = if N == 0 { form.deals } else { N * N };
-        if node.code == TERMINAL_CODE {
-            return self.payoff(node.link);
-        }
-        let layout = form.layouts.get_unchecked(self.me);
-        let actor = node.code as usize;
-        let actions = node.count as usize;
-        let private = layout.private.get_unchecked(actor);
-        let k = if N == 0 { private.count } else { N };
-        let pattern = if N == 0 {
-            private.pattern
-        } else if actor == self.me {
-            Pattern::Periodic(N)
-        } else {
-            Pattern::Block(N)
-        };
-        // Each player's reach vector at this depth is where `reach_at` says: a child shares the
-        // non-actor's vector with its parent and gets a new one for the actor.
-        let reach_at = self.reach_at.add(depth * 2);
-        let reach_at_child = self.reach_at.add((depth + 1) * 2);
-        let own_here = self.reach.add(*reach_at.add(actor));
-        let own_child_at = (depth + 1) * 2 * form.max_classes + actor * form.max_classes;
-        // The actor's strategy at this node, action-major.
-        let strategy = self
-            .strategy
-            .add(depth * form.max_actions * form.max_classes);
-        let slots = form.slot_table.as_ptr().add(node.slots as usize);
-        for class in 0..k {
-            let slot = *slots.add(class) as usize;
-            for action in 0..actions {
-                *strategy.add(action * k + class) = *self.probabilities.add(slot + action);
+        // SAFETY: this function's contract (indices validated by `VectorForm::check`, the reach of
+        // `depth` set by the caller, the two threads on disjoint actions) covers every unchecked
+        // read and raw-pointer access below.
+        unsafe {
+            let form = self.form;
+            let node = *form.nodes.get_unchecked(q);
+            // N > 0: the square case (N × N deals, N classes each, the traverser's periodic and the
+            // opponent's in blocks), with every vector length known to the compiler.
+            let deals = if N == 0 { form.deals } else { N * N };
+            if node.code == TERMINAL_CODE {
+                return self.payoff(node.link);
             }
-        }
-        let locations = self.locations.add(depth * form.max_actions);
-        let block = 2 * form.payoffs * deals + depth * form.max_actions * deals;
-        for action in from..to.min(actions) {
-            let child = node.link as usize + action;
-            let child_node = *form.nodes.get_unchecked(child);
-            *locations.add(action) = if child_node.code == TERMINAL_CODE {
-                self.payoff(child_node.link)
+            let layout = form.layouts.get_unchecked(self.me);
+            let actor = node.code as usize;
+            let actions = node.count as usize;
+            let private = layout.private.get_unchecked(actor);
+            let k = if N == 0 { private.count } else { N };
+            let pattern = if N == 0 {
+                private.pattern
+            } else if actor == self.me {
+                Pattern::Periodic(N)
             } else {
-                *reach_at_child.add(1 - actor) = *reach_at.add(1 - actor);
-                *reach_at_child.add(actor) = own_child_at;
-                let own = self.reach.add(own_child_at);
-                for class in 0..k {
-                    *own.add(class) = *own_here.add(class) * *strategy.add(action * k + class);
-                }
-                self.$name::<N>(child, depth + 1, block + action * deals, 0, usize::MAX, true)
+                Pattern::Block(N)
             };
-        }
-        if !finish {
-            return out;
-        }
-        let value = std::slice::from_raw_parts_mut(self.space.add(out), deals);
-        let child = |action: usize| {
-            std::slice::from_raw_parts(self.space.add(*locations.add(action)) as *const f64, deals)
-        };
-        let strategy = std::slice::from_raw_parts(strategy as *const f64, actions * k);
-        // Scratch after the children are done: others, terms, then one expanded vector per action.
-        let scratch = std::slice::from_raw_parts_mut(self.others, (2 + actions) * deals);
-        let (others, scratch) = scratch.split_at_mut(deals);
-        let (terms, expanded) = scratch.split_at_mut(deals);
-        let expanded = &mut expanded[..deals];
-        for action in 0..actions {
-            let p = &strategy[action * k..(action + 1) * k];
-            product(pattern, &private.classes, p, child(action), value, action == 0, expanded);
-        }
-        if actor != self.me {
-            return out;
-        }
-        // Counterfactual reach of each deal: the opponent's times chance's (OpenSpiel's order).
-        let opponent = 1 - actor;
-        let opponent_private = layout.private.get_unchecked(opponent);
-        let (opponent_pattern, opponent_count) = if N == 0 {
-            (opponent_private.pattern, opponent_private.count)
-        } else {
-            (Pattern::Block(N), N)
-        };
-        let opponent_reach = std::slice::from_raw_parts(
-            self.reach.add(*reach_at.add(opponent)) as *const f64,
-            opponent_count,
-        );
-        expand(
-            opponent_pattern,
-            &opponent_private.classes,
-            opponent_reach,
-            others,
-        );
-        scale(others, &layout.chance[..deals]);
-        let value = &*value;
-        // Regrets: each class's sum gains its deals' terms in ascending deal order.
-        let accumulators = std::slice::from_raw_parts_mut(self.accumulators, 3 * actions * k);
-        let (sums, accumulators) = accumulators.split_at_mut(actions * k);
-        let (averages, average_terms) = accumulators.split_at_mut(actions * k);
-        let slots = std::slice::from_raw_parts(slots, k);
-        for action in 0..actions {
-            regret_terms(terms, others, child(action), value);
-            let sums = &mut sums[action * k..(action + 1) * k];
-            for (sum, &slot) in sums.iter_mut().zip(slots) {
-                *sum = *self.regret.add(slot as usize + action);
+            // Each player's reach vector at this depth is where `reach_at` says: a child shares the
+            // non-actor's vector with its parent and gets a new one for the actor.
+            let reach_at = self.reach_at.add(depth * 2);
+            let reach_at_child = self.reach_at.add((depth + 1) * 2);
+            let own_here = self.reach.add(*reach_at.add(actor));
+            let own_child_at = (depth + 1) * 2 * form.max_classes + actor * form.max_classes;
+            // The actor's strategy at this node, action-major.
+            let strategy = self
+                .strategy
+                .add(depth * form.max_actions * form.max_classes);
+            let slots = form.slot_table.as_ptr().add(node.slots as usize);
+            for class in 0..k {
+                let slot = *slots.add(class) as usize;
+                for action in 0..actions {
+                    *strategy.add(action * k + class) = *self.probabilities.add(slot + action);
+                }
             }
-            reduce(pattern, &private.classes, terms, sums);
-            for (sum, &slot) in sums.iter().zip(slots) {
-                *self.regret.add(slot as usize + action) = *sum;
-            }
-        }
-        // Average sums: one addition per node, i.e. per deal of the class.
-        let own = std::slice::from_raw_parts(own_here as *const f64, k);
-        let terms = average_terms;
-        for action in 0..actions {
-            let range = action * k..(action + 1) * k;
-            for ((((sum, term), &slot), &own), &p) in averages[range.clone()]
-                .iter_mut()
-                .zip(&mut terms[range.clone()])
-                .zip(slots)
-                .zip(own)
-                .zip(&strategy[range])
-            {
-                *sum = *self.average.add(slot as usize + action);
-                *term = if self.weight_last {
-                    own * p * self.weight
+            let locations = self.locations.add(depth * form.max_actions);
+            let block = 2 * form.payoffs * deals + depth * form.max_actions * deals;
+            for action in from..to.min(actions) {
+                let child = node.link as usize + action;
+                let child_node = *form.nodes.get_unchecked(child);
+                *locations.add(action) = if child_node.code == TERMINAL_CODE {
+                    self.payoff(child_node.link)
                 } else {
-                    self.weight * own * p
+                    *reach_at_child.add(1 - actor) = *reach_at.add(1 - actor);
+                    *reach_at_child.add(actor) = own_child_at;
+                    let own = self.reach.add(own_child_at);
+                    for class in 0..k {
+                        *own.add(class) = *own_here.add(class) * *strategy.add(action * k + class);
+                    }
+                    self.$name::<N>(child, depth + 1, block + action * deals, 0, usize::MAX, true)
                 };
             }
-        }
-        match pattern {
-            Pattern::Block(_) | Pattern::Periodic(_) => {
-                // Equal class sizes: all sums gain their term the same number of times.
-                let times = if N == 0 { private.members[0] as usize } else { N };
-                repeat_add(averages, terms, times);
+            if !finish {
+                return out;
             }
-            Pattern::Table => {
-                for (class, &times) in private.members.iter().enumerate() {
-                    for action in 0..actions {
-                        let index = action * k + class;
-                        for _ in 0..times {
-                            averages[index] += terms[index];
+            let value = std::slice::from_raw_parts_mut(self.space.add(out), deals);
+            let child = |action: usize| {
+                std::slice::from_raw_parts(self.space.add(*locations.add(action)) as *const f64, deals)
+            };
+            let strategy = std::slice::from_raw_parts(strategy as *const f64, actions * k);
+            // Scratch after the children are done: others, terms, then one expanded vector per action.
+            let scratch = std::slice::from_raw_parts_mut(self.others, (2 + actions) * deals);
+            let (others, scratch) = scratch.split_at_mut(deals);
+            let (terms, expanded) = scratch.split_at_mut(deals);
+            let expanded = &mut expanded[..deals];
+            for action in 0..actions {
+                let p = &strategy[action * k..(action + 1) * k];
+                product(pattern, &private.classes, p, child(action), value, action == 0, expanded);
+            }
+            if actor != self.me {
+                return out;
+            }
+            // Counterfactual reach of each deal: the opponent's times chance's (OpenSpiel's order).
+            let opponent = 1 - actor;
+            let opponent_private = layout.private.get_unchecked(opponent);
+            let (opponent_pattern, opponent_count) = if N == 0 {
+                (opponent_private.pattern, opponent_private.count)
+            } else {
+                (Pattern::Block(N), N)
+            };
+            let opponent_reach = std::slice::from_raw_parts(
+                self.reach.add(*reach_at.add(opponent)) as *const f64,
+                opponent_count,
+            );
+            expand(
+                opponent_pattern,
+                &opponent_private.classes,
+                opponent_reach,
+                others,
+            );
+            scale(others, &layout.chance[..deals]);
+            let value = &*value;
+            // Regrets: each class's sum gains its deals' terms in ascending deal order.
+            let accumulators = std::slice::from_raw_parts_mut(self.accumulators, 3 * actions * k);
+            let (sums, accumulators) = accumulators.split_at_mut(actions * k);
+            let (averages, average_terms) = accumulators.split_at_mut(actions * k);
+            let slots = std::slice::from_raw_parts(slots, k);
+            for action in 0..actions {
+                regret_terms(terms, others, child(action), value);
+                let sums = &mut sums[action * k..(action + 1) * k];
+                for (sum, &slot) in sums.iter_mut().zip(slots) {
+                    *sum = *self.regret.add(slot as usize + action);
+                }
+                reduce(pattern, &private.classes, terms, sums);
+                for (sum, &slot) in sums.iter().zip(slots) {
+                    *self.regret.add(slot as usize + action) = *sum;
+                }
+            }
+            // Average sums: one addition per node, i.e. per deal of the class.
+            let own = std::slice::from_raw_parts(own_here as *const f64, k);
+            let terms = average_terms;
+            for action in 0..actions {
+                let range = action * k..(action + 1) * k;
+                for ((((sum, term), &slot), &own), &p) in averages[range.clone()]
+                    .iter_mut()
+                    .zip(&mut terms[range.clone()])
+                    .zip(slots)
+                    .zip(own)
+                    .zip(&strategy[range])
+                {
+                    *sum = *self.average.add(slot as usize + action);
+                    *term = if self.weight_last {
+                        own * p * self.weight
+                    } else {
+                        self.weight * own * p
+                    };
+                }
+            }
+            match pattern {
+                Pattern::Block(_) | Pattern::Periodic(_) => {
+                    // Equal class sizes: all sums gain their term the same number of times.
+                    let times = if N == 0 { private.members[0] as usize } else { N };
+                    repeat_add(averages, terms, times);
+                }
+                Pattern::Table => {
+                    for (class, &times) in private.members.iter().enumerate() {
+                        for action in 0..actions {
+                            let index = action * k + class;
+                            for _ in 0..times {
+                                averages[index] += terms[index];
+                            }
                         }
                     }
                 }
             }
-        }
-        for action in 0..actions {
-            for (class, &slot) in slots.iter().enumerate() {
-                *self.average.add(slot as usize + action) = averages[action * k + class];
+            for action in 0..actions {
+                for (class, &slot) in slots.iter().enumerate() {
+                    *self.average.add(slot as usize + action) = averages[action * k + class];
+                }
             }
+            out
         }
-        out
     }
     };
 }
@@ -815,11 +820,13 @@ impl<'a> Pass<'a> {
         }
         #[cfg(target_arch = "x86_64")]
         if avx2 {
-            run!(visit_avx2);
+            // SAFETY: the caller's contract is `visit`'s, and `avx2` is set only when the CPU has it.
+            unsafe { run!(visit_avx2) };
             return;
         }
         let _ = avx2;
-        run!(visit);
+        // SAFETY: the caller's contract is `visit`'s.
+        unsafe { run!(visit) };
     }
 
     define_visit!(visit);

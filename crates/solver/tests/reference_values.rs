@@ -1,13 +1,11 @@
-//! Values from `../shared/reference/games.json`: uniform-policy best responses and NashConv to ~1e-12,
+//! Values from `crates/oracles/data/games.json`: uniform-policy best responses and NashConv to ~1e-12,
 //! equilibrium game values reached by CFR+, invariants of policies, and MCCFR reproducibility.
 
 use ponder_games::{parse_game, CompiledTree, InfoSetId};
 use ponder_solver::{evaluate, new_solver, Algorithm, Policy, Solver, SolverOptions};
 
 fn reference() -> serde_json::Value {
-    let path = ponder_oracles::shared_dir().join("reference/games.json");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("games.json readable"))
-        .expect("games.json is JSON")
+    serde_json::from_str(ponder_oracles::GAMES_JSON).expect("games.json is JSON")
 }
 
 fn compile(game: &str) -> CompiledTree {
