@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use ponder_holdem::{Betting, Chips, TableConfig};
+use ponder_holdem::{Betting, Chips, ConfigError, Table, TableConfig, MAX_CHIPS};
 use thiserror::Error;
 
 /// Limit or no-limit betting, as named in a game definition.
@@ -89,9 +89,24 @@ pub enum GameDefErrorKind {
         /// Values expected.
         expected: usize,
     },
+    /// A number outside the range the setting allows.
+    #[error("`{key}`: {value} is outside {min}..={max}")]
+    OutOfRange {
+        /// Setting name.
+        key: &'static str,
+        /// The value given.
+        value: u64,
+        /// Smallest allowed value.
+        min: u64,
+        /// Largest allowed value.
+        max: u64,
+    },
     /// A valid definition the hold'em engine cannot play.
     #[error("not playable by the hold'em engine: {0}")]
     Unsupported(String),
+    /// Settings the engine refuses as a table.
+    #[error(transparent)]
+    Table(ConfigError),
 }
 
 fn error(line: usize, kind: GameDefErrorKind) -> GameDefError {
@@ -114,6 +129,23 @@ impl GameDef {
             num_ranks: 13,
             num_hole_cards: 2,
             num_board_cards: vec![0, 3, 1, 1],
+        }
+    }
+
+    /// The ACPC's standard no-limit hold'em for `players` players: 20,000-chip stacks, blinds 50/100
+    /// (heads-up: the button posts the small blind and acts first preflop).
+    pub fn no_limit(players: usize) -> GameDef {
+        if players == 2 {
+            return GameDef::heads_up_no_limit();
+        }
+        let mut blind = vec![0; players];
+        blind[..players.min(2)].copy_from_slice(&[50, 100][..players.min(2)]);
+        GameDef {
+            num_players: players,
+            stack: vec![20_000; players],
+            blind,
+            first_player: vec![3, 1, 1, 1],
+            ..GameDef::heads_up_no_limit()
         }
     }
 
@@ -214,6 +246,27 @@ impl GameDef {
                 None => Ok(Vec::new()),
             }
         };
+        // Amounts are bounded here, with the line, so that no chip sum can overflow later on.
+        for (key, min, max) in [
+            ("stack", 1, MAX_CHIPS),
+            ("blind", 0, MAX_CHIPS),
+            ("raiseSize", 1, MAX_CHIPS),
+            ("maxRaises", 0, u64::from(u8::MAX)),
+        ] {
+            if let Some((_, v, line)) = get(key) {
+                if let Some(&value) = v.iter().find(|&&value| !(min..=max).contains(&value)) {
+                    return Err(error(
+                        *line,
+                        GameDefErrorKind::OutOfRange {
+                            key,
+                            value,
+                            min,
+                            max,
+                        },
+                    ));
+                }
+            }
+        }
         let limit = betting == BettingType::Limit;
         let def = GameDef {
             betting,
@@ -228,7 +281,7 @@ impl GameDef {
                 .collect(),
             max_raises: list("maxRaises", num_rounds, false)?
                 .into_iter()
-                .map(|v| v.min(u8::MAX as u64) as u8)
+                .map(|v| u8::try_from(v).expect("checked above"))
                 .collect(),
             num_suits: scalar("numSuits", None)?,
             num_ranks: scalar("numRanks", None)?,
@@ -241,12 +294,13 @@ impl GameDef {
         Ok(def)
     }
 
-    /// The table this definition describes for ponder's hold'em engine (a fresh hand: full stacks),
-    /// or why the engine cannot play it.
+    /// The checked table this definition describes for ponder's hold'em engine (a fresh hand: full
+    /// stacks), or why the engine cannot play it. Every hand the dealer, the client and the log reader
+    /// play is dealt at this [`Table`], so what was accepted here can always be dealt.
     ///
     /// Positions map to seats one to one; the button is the last position (heads-up: position 1, the
     /// small blind), which is where the ACPC's standard `blind` and `firstPlayer` settings put it.
-    pub fn table(&self) -> Result<TableConfig, GameDefError> {
+    pub fn table(&self) -> Result<Table, GameDefError> {
         let unsupported = |what: String| error(0, GameDefErrorKind::Unsupported(what));
         let n = self.num_players;
         if !(2..=ponder_holdem::MAX_SEATS).contains(&n) {
@@ -263,6 +317,37 @@ impl GameDef {
             return Err(unsupported(
                 "only Texas hold'em: 4 rounds, board 0 3 1 1, 2 hole cards, 52 cards".into(),
             ));
+        }
+        // The fields are public, so a definition built in code gets the list lengths `parse` checks.
+        let limit = self.betting == BettingType::Limit;
+        for (key, found, expected) in [
+            ("blind", self.blind.len(), n),
+            (
+                "stack",
+                self.stack.len(),
+                if self.stack.is_empty() { 0 } else { n },
+            ),
+            (
+                "raiseSize",
+                self.raise_size.len(),
+                if limit { 4 } else { self.raise_size.len() },
+            ),
+            (
+                "maxRaises",
+                self.max_raises.len(),
+                if self.max_raises.is_empty() { 0 } else { 4 },
+            ),
+        ] {
+            if found != expected {
+                return Err(error(
+                    0,
+                    GameDefErrorKind::Length {
+                        key,
+                        found,
+                        expected,
+                    },
+                ));
+            }
         }
         let (small, big) = if n == 2 {
             (self.blind[1], self.blind[0])
@@ -291,8 +376,10 @@ impl GameDef {
             BettingType::Limit => {
                 let caps = &self.max_raises;
                 // The engine counts the big blind as the first preflop bet, as ACPC's `3 4 4 4` does.
+                // Widened before adding: a preflop cap of 255 must not wrap around to 0.
                 let uniform_caps = caps.is_empty()
-                    || (caps[0] + 1 == caps[1] && caps[1..].iter().all(|&c| c == caps[1]));
+                    || (u16::from(caps[0]) + 1 == u16::from(caps[1])
+                        && caps[1..].iter().all(|&c| c == caps[1]));
                 if self.raise_size[0] != self.raise_size[1]
                     || self.raise_size[2] != self.raise_size[3]
                     || !uniform_caps
@@ -316,7 +403,7 @@ impl GameDef {
         } else {
             self.stack.clone()
         };
-        Ok(TableConfig {
+        Table::new(TableConfig {
             stacks,
             button: n - 1,
             small_blind: small,
@@ -325,6 +412,7 @@ impl GameDef {
             straddle: 0,
             betting,
         })
+        .map_err(|e| error(0, GameDefErrorKind::Table(e)))
     }
 }
 

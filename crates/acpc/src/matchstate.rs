@@ -3,7 +3,7 @@
 use std::fmt;
 
 use ponder_cards::{Card, CardSet};
-use ponder_holdem::{Action, ActionError, Chips, Deal, HandRecord, HandState, TableConfig};
+use ponder_holdem::{Action, ActionError, Chips, Deal, HandRecord, HandState, Table};
 use thiserror::Error;
 
 /// One betting action as written in the protocol.
@@ -243,14 +243,16 @@ pub enum ReplayError {
     #[error("cards do not fit the game: {0}")]
     Cards(String),
     /// An action the engine refuses at that point.
-    #[error("action {index} (`{action}`) is illegal: {source}")]
+    // The reason is part of the message and therefore not also a `source`: an error chain printed
+    // in full would say it twice.
+    #[error("action {index} (`{action}`) is illegal: {reason}")]
     Illegal {
         /// 0-based index of the action in the hand.
         index: usize,
         /// The action as written.
         action: AcpcAction,
         /// Why the engine refused it.
-        source: ActionError,
+        reason: ActionError,
     },
     /// A raise without an amount in no-limit, or more actions than the hand allows.
     #[error("action {index} (`{action}`) does not fit the game")]
@@ -264,16 +266,16 @@ pub enum ReplayError {
 
 /// Rebuilds the engine state a match state describes. Cards the position cannot see are replaced by
 /// unused ones, so only the visible cards of the result mean anything.
-pub fn replay(table: &TableConfig, state: &MatchState) -> Result<HandState, ReplayError> {
+pub fn replay(table: &Table, state: &MatchState) -> Result<HandState, ReplayError> {
     replay_actions(table, state).map(|(hand, _)| hand)
 }
 
 /// Like [`replay`], also returning the engine actions in order.
 pub fn replay_actions(
-    table: &TableConfig,
+    table: &Table,
     state: &MatchState,
 ) -> Result<(HandState, Vec<Action>), ReplayError> {
-    let seats = table.stacks.len();
+    let seats = table.seats();
     if state.hole.len() > seats || state.position >= seats {
         return Err(ReplayError::Cards(format!(
             "{} positions shown for {seats} seats",
@@ -326,10 +328,10 @@ pub fn replay_actions(
             }
             let engine =
                 to_engine(&hand, action).ok_or(ReplayError::Malformed { index, action })?;
-            hand.apply(engine).map_err(|source| ReplayError::Illegal {
+            hand.apply(engine).map_err(|reason| ReplayError::Illegal {
                 index,
                 action,
-                source,
+                reason,
             })?;
             played.push(engine);
             index += 1;
@@ -341,7 +343,7 @@ pub fn replay_actions(
 /// Reads one `STATE:hand:betting:cards:results:players` line of an ACPC log into a hand record
 /// (seats = positions) and the player names, checking the logged results against the engine's.
 pub fn log_line_to_record(
-    table: &TableConfig,
+    table: &Table,
     line: &str,
 ) -> Result<(HandRecord, Vec<String>), ReplayError> {
     let bad = |what: &str| ReplayError::Cards(format!("{what} in log line `{line}`"));
@@ -371,7 +373,7 @@ pub fn log_line_to_record(
     let names = fields[4].split('|').map(str::to_string).collect();
     Ok((
         HandRecord {
-            config: table.clone(),
+            config: table.config().clone(),
             deal: *hand.deal(),
             actions,
             final_stacks: hand.final_stacks().to_vec(),

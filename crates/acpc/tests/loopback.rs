@@ -6,7 +6,9 @@ use std::net::TcpListener;
 use std::thread;
 use std::time::Duration;
 
-use ponder_acpc::{connect, run_client, run_match, GameDef, MatchOptions, MatchOutcome};
+use ponder_acpc::{
+    connect, run_client, run_match, ForfeitReason, GameDef, MatchOptions, MatchOutcome,
+};
 use ponder_bots::make_bot;
 
 fn options(hands: u64, seed: u64) -> MatchOptions {
@@ -39,7 +41,7 @@ fn bot_match(bots: [&'static str; 2], options: &MatchOptions) -> (MatchOutcome, 
                     .set_read_timeout(Some(Duration::from_secs(30)))
                     .unwrap();
                 let mut bot = make_bot(name, i as u64).unwrap();
-                run_client(&def, stream, bot.as_mut()).unwrap()
+                run_client(Some(&def), stream, bot.as_mut()).unwrap()
             })
         })
         .collect();
@@ -56,10 +58,12 @@ fn bot_match(bots: [&'static str; 2], options: &MatchOptions) -> (MatchOutcome, 
 fn a_match_conserves_chips_and_logs_every_hand() {
     let (outcome, log) = bot_match(["random", "raise"], &options(2_000, 7));
     assert_eq!(outcome.hands, 2_000);
-    assert_eq!(outcome.forfeited, None);
+    assert_eq!(outcome.forfeit, None);
     assert_eq!(outcome.invalid_actions, 0);
-    assert_eq!(outcome.totals.iter().sum::<i64>(), 0);
-    assert_eq!(log.lines().count(), 2_000);
+    assert_eq!(outcome.totals.iter().sum::<i128>(), 0);
+    // One line per hand, then the score.
+    assert_eq!(log.lines().count(), 2_001);
+    assert!(log.lines().last().unwrap().starts_with("SCORE:"));
     let first = log.lines().next().unwrap();
     assert!(first.starts_with("STATE:0:"), "{first}");
     // Players alternate positions: the names in the log swap every hand.
@@ -71,7 +75,7 @@ fn a_match_conserves_chips_and_logs_every_hand() {
 fn logs_convert_to_hand_records_and_phh() {
     let (_, log) = bot_match(["random", "raise"], &options(300, 21));
     let table = GameDef::heads_up_no_limit().table().unwrap();
-    for line in log.lines() {
+    for line in log.lines().filter(|line| line.starts_with("STATE:")) {
         let (record, names) = ponder_acpc::log_line_to_record(&table, line).unwrap();
         assert_eq!(names.len(), 2);
         let phh = ponder_holdem::phh::to_phh(&record).unwrap();
@@ -102,7 +106,11 @@ fn duplicate_deals_each_hand_from_both_seats() {
     options.duplicate = true;
     let (outcome, log) = bot_match(["call", "call"], &options);
     assert_eq!(outcome.hands, 40);
-    let cards: Vec<&str> = log.lines().map(|l| l.split(':').nth(3).unwrap()).collect();
+    let cards: Vec<&str> = log
+        .lines()
+        .filter(|line| line.starts_with("STATE:"))
+        .map(|l| l.split(':').nth(3).unwrap())
+        .collect();
     for pair in cards.chunks(2) {
         assert_eq!(pair[0], pair[1], "the same cards twice in a row");
     }
@@ -118,8 +126,8 @@ fn sixty_four_matches_at_once() {
     for handle in matches {
         let outcome = handle.join().unwrap();
         assert_eq!(outcome.hands, 200);
-        assert_eq!(outcome.forfeited, None);
-        assert_eq!(outcome.totals.iter().sum::<i64>(), 0);
+        assert_eq!(outcome.forfeit, None);
+        assert_eq!(outcome.totals.iter().sum::<i128>(), 0);
     }
 }
 
@@ -166,7 +174,7 @@ fn match_with_rogue(turns: usize, reply: fn(&str) -> String) -> MatchOutcome {
             .set_read_timeout(Some(Duration::from_secs(30)))
             .unwrap();
         let mut bot = make_bot("call", 0).unwrap();
-        run_client(&def_for_client, stream, bot.as_mut())
+        run_client(Some(&def_for_client), stream, bot.as_mut())
     });
     let rogue = rogue(bad.local_addr().unwrap().to_string(), turns, reply);
     let streams = vec![good.accept().unwrap().0, bad.accept().unwrap().0];
@@ -182,7 +190,7 @@ fn match_with_rogue(turns: usize, reply: fn(&str) -> String) -> MatchOutcome {
 fn garbage_actions_are_played_as_calls() {
     let outcome = match_with_rogue(usize::MAX, |line| format!("{line}:bogus\r\n"));
     assert_eq!(outcome.hands, 100);
-    assert_eq!(outcome.forfeited, None);
+    assert_eq!(outcome.forfeit, None);
     assert!(outcome.invalid_actions >= 100, "{outcome:?}");
     let outcome = match_with_rogue(usize::MAX, |_| "not even a match state\r\n".to_string());
     assert_eq!(outcome.hands, 100);
@@ -192,7 +200,10 @@ fn garbage_actions_are_played_as_calls() {
 #[test]
 fn a_client_that_leaves_forfeits_without_hurting_the_dealer() {
     let outcome = match_with_rogue(5, |line| format!("{line}:c\r\n"));
-    assert_eq!(outcome.forfeited, Some(1));
+    assert_eq!(
+        outcome.forfeit.map(|f| (f.player, f.reason)),
+        Some((1, ForfeitReason::Disconnected))
+    );
     assert!(outcome.hands < 100);
-    assert_eq!(outcome.totals.iter().sum::<i64>(), 0);
+    assert_eq!(outcome.totals.iter().sum::<i128>(), 0);
 }

@@ -42,6 +42,7 @@ fn game_definitions_parse_print_and_map_to_the_engine() {
     assert_eq!(def.to_string(), HUNL);
     assert_eq!(GameDef::parse(&def.to_string()).unwrap(), def);
     let table = def.table().unwrap();
+    let table = table.config();
     assert_eq!(
         (table.small_blind, table.big_blind, table.button),
         (50, 100, 1)
@@ -51,6 +52,7 @@ fn game_definitions_parse_print_and_map_to_the_engine() {
     assert_eq!(limit.betting, BettingType::Limit);
     assert_eq!(GameDef::parse(&limit.to_string()).unwrap(), limit);
     let table = limit.table().unwrap();
+    let table = table.config();
     assert_eq!(
         (table.small_blind, table.big_blind, table.button),
         (5, 10, 2)
@@ -142,4 +144,94 @@ proptest! {
             let _ = replay(&table, &state);
         }
     }
+}
+
+#[test]
+fn amounts_are_bounded_on_the_line_that_gives_them() {
+    let out_of_range = |text: &str| {
+        let error = GameDef::parse(text).unwrap_err();
+        match error.kind {
+            GameDefErrorKind::OutOfRange { key, value, .. } => (error.line, key, value),
+            other => panic!("{other}"),
+        }
+    };
+    // Zero stacks and zero limit sizes used to pass and then panic at the first hand.
+    assert_eq!(
+        out_of_range(&HUNL.replace("stack = 20000 20000", "stack = 0 0")),
+        (5, "stack", 0)
+    );
+    assert_eq!(
+        out_of_range(&LIMIT3.replace("raiseSize = 10 10 20 20", "raiseSize = 0 0 0 0")),
+        (7, "raiseSize", 0)
+    );
+    // Stacks near u64::MAX used to give hands that were not zero-sum.
+    let huge = u64::MAX.to_string();
+    assert_eq!(
+        out_of_range(&HUNL.replace("stack = 20000 20000", &format!("stack = 20000 {huge}"))),
+        (5, "stack", u64::MAX)
+    );
+    let limit = ponder_holdem::MAX_CHIPS;
+    assert_eq!(
+        out_of_range(&HUNL.replace("blind = 100 50", &format!("blind = {} 50", limit + 1))),
+        (6, "blind", limit + 1)
+    );
+    let at_limit = HUNL.replace("stack = 20000 20000", &format!("stack = {limit} {limit}"));
+    assert!(GameDef::parse(&at_limit).unwrap().table().is_ok());
+    // maxRaises is a count below 256; a preflop cap of 255 used to wrap the engine's cap to 0.
+    assert_eq!(
+        out_of_range(&LIMIT3.replace("maxRaises = 3 4 4 4", "maxRaises = 256 4 4 4")),
+        (9, "maxRaises", 256)
+    );
+    let wrapped = GameDef::parse(&LIMIT3.replace("maxRaises = 3 4 4 4", "maxRaises = 255 0 0 0"));
+    assert!(matches!(
+        wrapped.unwrap().table().unwrap_err().kind,
+        GameDefErrorKind::Unsupported(_)
+    ));
+    let widest =
+        GameDef::parse(&LIMIT3.replace("maxRaises = 3 4 4 4", "maxRaises = 254 255 255 255"));
+    let table = widest.unwrap().table().unwrap();
+    assert!(matches!(
+        table.config().betting,
+        ponder_holdem::Betting::FixedLimit {
+            max_raises: 255,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_definition_built_in_code_is_checked_not_indexed() {
+    use ponder_holdem::ConfigError;
+    let mut def = GameDef::heads_up_no_limit();
+    def.stack = vec![0, 0];
+    assert_eq!(
+        def.table().unwrap_err().kind,
+        GameDefErrorKind::Table(ConfigError::EmptyStack(0))
+    );
+    def.stack = vec![u64::MAX; 2];
+    assert!(matches!(
+        def.table().unwrap_err().kind,
+        GameDefErrorKind::Table(ConfigError::TooManyChips { what: "stack", .. })
+    ));
+    // Lists of the wrong length are refused, not indexed out of bounds.
+    let mut def = GameDef::heads_up_no_limit();
+    def.blind = vec![100];
+    assert!(matches!(
+        def.table().unwrap_err().kind,
+        GameDefErrorKind::Length { key: "blind", .. }
+    ));
+    let mut limit = GameDef::parse(LIMIT3).unwrap();
+    limit.raise_size.clear();
+    assert!(matches!(
+        limit.table().unwrap_err().kind,
+        GameDefErrorKind::Length {
+            key: "raiseSize",
+            ..
+        }
+    ));
+    limit.raise_size = vec![0; 4];
+    assert_eq!(
+        limit.table().unwrap_err().kind,
+        GameDefErrorKind::Table(ConfigError::LimitSizes)
+    );
 }

@@ -159,7 +159,9 @@ mod tests {
 
     #[test]
     fn every_bot_only_plays_legal_actions() {
-        let config = TableConfig::new(vec![100, 40, 300, 7], 1, 1, 2, Betting::NoLimit);
+        let config = TableConfig::new(vec![100, 40, 300, 7], 1, 1, 2, Betting::NoLimit)
+            .validate()
+            .unwrap();
         for name in BOT_NAMES {
             let mut bot = make_bot(name, 3).unwrap();
             for seed in 0..500 {

@@ -1,8 +1,9 @@
 //! Local matches between bots: seat rotation, duplicate deals, and win rates with confidence intervals.
 
-use ponder_holdem::{Betting, Chips, Deal, HandState, TableConfig};
+use ponder_holdem::{Betting, Chips, ConfigError, Deal, HandState, TableConfig, MAX_CHIPS};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use thiserror::Error;
 
 use crate::{Bot, Observation};
 
@@ -25,8 +26,8 @@ pub struct MatchSettings {
 pub struct BotResult {
     /// The bot's name.
     pub name: String,
-    /// Net chips won.
-    pub chips: i64,
+    /// Net chips won (wide: a long match of all-ins at the largest stacks passes `i64::MAX`).
+    pub chips: i128,
     /// Win rate in big blinds per 100 hands.
     pub bb_per_100: f64,
     /// Half-width of the 95% confidence interval of `bb_per_100`.
@@ -45,6 +46,23 @@ pub struct MatchReport {
 /// Big blind of match tables (small blind 1).
 pub const BIG_BLIND: Chips = 2;
 
+/// Deepest starting stack of a match, in big blinds: the engine's [`MAX_CHIPS`].
+pub const MAX_STACK_BB: Chips = MAX_CHIPS / BIG_BLIND;
+
+/// Why a match cannot be played.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum MatchError {
+    /// Fewer than 2 or more than 9 bots.
+    #[error("a match seats 2 to 9 bots, not {0}")]
+    Bots(usize),
+    /// A starting stack of zero or deeper than [`MAX_STACK_BB`].
+    #[error("a stack of {0} big blinds is outside 1..={MAX_STACK_BB}")]
+    Stack(Chips),
+    /// The table the settings describe is refused by the engine.
+    #[error("match table")]
+    Table(#[source] ConfigError),
+}
+
 /// Plays a match; `progress(hands_done)` is called every 1,024 hands.
 ///
 /// Bot `i` sits at seat `(i + rotation) % n`, the rotation advancing every hand, so every bot plays
@@ -54,20 +72,27 @@ pub fn play_match(
     bots: &mut [Box<dyn Bot>],
     settings: &MatchSettings,
     mut progress: impl FnMut(u64),
-) -> MatchReport {
+) -> Result<MatchReport, MatchError> {
     let n = bots.len();
-    assert!((2..=ponder_holdem::MAX_SEATS).contains(&n), "2 to 9 bots");
-    let config = TableConfig::new(
+    if !(2..=ponder_holdem::MAX_SEATS).contains(&n) {
+        return Err(MatchError::Bots(n));
+    }
+    if !(1..=MAX_STACK_BB).contains(&settings.stack_bb) {
+        return Err(MatchError::Stack(settings.stack_bb));
+    }
+    let table = TableConfig::new(
         vec![settings.stack_bb * BIG_BLIND; n],
         n - 1,
         BIG_BLIND / 2,
         BIG_BLIND,
         Betting::NoLimit,
-    );
+    )
+    .validate()
+    .map_err(MatchError::Table)?;
     let per_unit = if settings.duplicate { n as u64 } else { 1 };
     let units = settings.hands.div_ceil(per_unit);
     let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
-    let mut totals = vec![0i64; n];
+    let mut totals = vec![0i128; n];
     // Welford sums of each bot's per-unit result, for the variance.
     let mut means = vec![0f64; n];
     let mut squares = vec![0f64; n];
@@ -79,7 +104,8 @@ pub fn play_match(
         unit_result.iter_mut().for_each(|r| *r = 0);
         for repeat in 0..per_unit {
             let rotation = ((unit * per_unit + repeat) % n as u64) as usize;
-            let mut hand = HandState::new(&config, deal).expect("match tables are valid");
+            let mut hand =
+                HandState::new(&table, deal).expect("a shuffled deal has distinct cards");
             while let Some(observation) = Observation::of(&hand) {
                 let bot = (observation.seat + n - rotation) % n;
                 let action = bots[bot].act(&observation);
@@ -99,7 +125,7 @@ pub fn play_match(
             }
         }
         for bot in 0..n {
-            totals[bot] += unit_result[bot];
+            totals[bot] += i128::from(unit_result[bot]);
             let x = unit_result[bot] as f64;
             let delta = x - means[bot];
             means[bot] += delta / (unit + 1) as f64;
@@ -125,10 +151,10 @@ pub fn play_match(
             }
         })
         .collect();
-    MatchReport {
+    Ok(MatchReport {
         hands,
         bots: results,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -148,7 +174,7 @@ mod tests {
             seed: 9,
             stack_bb: 100,
         };
-        play_match(&mut bots, &settings, |_| {})
+        play_match(&mut bots, &settings, |_| {}).unwrap()
     }
 
     #[test]
@@ -159,10 +185,48 @@ mod tests {
         ] {
             for duplicate in [false, true] {
                 let report = run(names, duplicate, 2_000);
-                assert_eq!(report.bots.iter().map(|b| b.chips).sum::<i64>(), 0);
+                assert_eq!(report.bots.iter().map(|b| b.chips).sum::<i128>(), 0);
                 let rates: f64 = report.bots.iter().map(|b| b.bb_per_100).sum();
                 assert!(rates.abs() < 1e-6, "{rates}");
             }
+        }
+    }
+
+    #[test]
+    fn stacks_are_bounded_and_the_largest_totals_stay_exact() {
+        let mut bots: Vec<Box<dyn Bot>> = vec![
+            make_bot("raise", 0).unwrap(),
+            make_bot("random", 1).unwrap(),
+        ];
+        let mut settings = MatchSettings {
+            hands: 10,
+            duplicate: false,
+            seed: 3,
+            stack_bb: u64::MAX,
+        };
+        // u64::MAX big blinds used to wrap to a stack near u64::MAX and report chips and bb/100 of
+        // opposite signs.
+        assert_eq!(
+            play_match(&mut bots, &settings, |_| {}),
+            Err(MatchError::Stack(u64::MAX))
+        );
+        settings.stack_bb = MAX_STACK_BB + 1;
+        assert!(play_match(&mut bots, &settings, |_| {}).is_err());
+        // At the largest stack every all-in moves 2^48 chips (about a million such hands would pass
+        // i64::MAX, which is why the totals are i128).
+        settings.stack_bb = MAX_STACK_BB;
+        settings.hands = 4_000;
+        let report = play_match(&mut bots, &settings, |_| {}).unwrap();
+        let chips: Vec<i128> = report.bots.iter().map(|b| b.chips).collect();
+        assert_eq!(chips.iter().sum::<i128>(), 0);
+        assert!(chips[0].unsigned_abs() > 1 << 52, "{chips:?}");
+        for bot in &report.bots {
+            // bb/100 is the same figure as the chips, computed in f64: same sign, same size.
+            let from_chips = bot.chips as f64 / BIG_BLIND as f64 / report.hands as f64 * 100.0;
+            assert!(
+                (bot.bb_per_100 - from_chips).abs() <= 1e-9 * from_chips.abs(),
+                "{bot:?}"
+            );
         }
     }
 

@@ -36,6 +36,27 @@ pub enum EquityError {
     /// No pair of hands of the two players is compatible (they block each other completely).
     #[error("the two ranges have no compatible pair of hands")]
     NoCompatiblePair,
+    /// Once the board, the dead cards and both hands are out, the deck cannot complete the board.
+    #[error(
+        "the board needs {needed} more card(s) but only {left} are left once the board, dead cards and both hands are removed"
+    )]
+    NotEnoughCards {
+        /// Cards still to deal to complete a 5-card board.
+        needed: usize,
+        /// Cards left in the deck for any pair of hands.
+        left: usize,
+    },
+    /// Monte Carlo was asked for zero samples.
+    #[error("the number of Monte Carlo samples must be positive")]
+    NoSamples,
+    /// More histogram bins than [`crate::strength::MAX_BINS`].
+    #[error("at most {max} histogram bins, found {found}")]
+    TooManyBins {
+        /// Bins asked for.
+        found: usize,
+        /// The limit.
+        max: usize,
+    },
 }
 
 /// How to compute: when to switch to Monte Carlo, and how to sample.
@@ -157,6 +178,12 @@ pub fn equity(
     }
     let deck: Vec<u8> = (0..52u8).filter(|&c| blocked.0 & 1 << c == 0).collect();
     let k = 5 - board.len();
+    // Live hands avoid the blocked cards, so every compatible pair leaves the same number of cards:
+    // checking it once makes every runout loop below (exact and sampled) safe.
+    let left = deck.len().saturating_sub(4);
+    if left < k {
+        return Err(EquityError::NotEnoughCards { needed: k, left });
+    }
     let board_hand = Hand::from_set(board);
     if hands[0].len() == 1 && hands[1].len() == 1 {
         return hand_vs_hand(&hands[0][0], &hands[1][0], &deck, k, board_hand, board.0);
@@ -165,6 +192,8 @@ pub fn equity(
     let work = runouts.saturating_mul((hands[0].len() + hands[1].len()) as u64);
     if work <= options.exact_limit {
         exact_ranges(&hands, &deck, k, board_hand, board.0)
+    } else if options.samples == 0 {
+        Err(EquityError::NoSamples)
     } else {
         monte_carlo(&hands, &deck, k, board_hand, options)
     }

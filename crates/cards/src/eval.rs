@@ -244,17 +244,40 @@ impl Hand {
             let ranks = (self.mask >> shift) & 0x1fff;
             key = (FLUSH_SUM_BASE as u64 + ranks) << SUM_SHIFT;
         }
-        // `row < 2^(64 - ROW_SHIFT) = RANK_OFFSETS.len()`, so that bounds check folds away.
-        let row = (key >> ROW_SHIFT) as usize;
-        // The offset has zeros below the sum field: the low bits cannot carry into it, and the
-        // sum field's carry leaves the u64, so this is `(sum + offset) mod 2^SUM_BITS`.
-        let index = (key.wrapping_add(RANK_OFFSETS[row]) >> SUM_SHIFT) as usize;
-        debug_assert!(index < RANKS.len());
-        // SAFETY: `index` is `(sum + offset) mod 2^25` for the 25-bit `sum` of row `row`;
-        // `generate` asserts at build time, for every row of every 25-bit value, that the row's
-        // whole window lies inside RANKS (`in_bounds_for_every_key` re-checks it).
-        HandRank(unsafe { *RANKS.get_unchecked(index) })
+        lookup(key)
     }
+
+    /// Whether one more card could complete a flush: some suit already holds four cards (or more).
+    /// The census uses it to rank the extensions of a hand that cannot with
+    /// [`Hand::rank_without_flush`].
+    #[inline(always)]
+    pub(crate) const fn one_card_from_flush(self) -> bool {
+        // A counter holds 3 + the suit's cards (at most 3 + 7, so adding one never carries into
+        // the next counter): one more card sets its bit 3 exactly when the suit has four or more.
+        self.key.wrapping_add(0x1111 << COUNTER_SHIFT) & FLUSH_CHECK != 0
+    }
+
+    /// [`Hand::rank`] of a hand known to hold no five cards of one suit (the flush test skipped).
+    /// On a hand that does hold a flush it gives a wrong rank, never an out-of-bounds read.
+    #[inline(always)]
+    pub(crate) fn rank_without_flush(self) -> HandRank {
+        lookup(self.key)
+    }
+}
+
+/// The rank-table read shared by [`Hand::rank`] and [`Hand::rank_without_flush`]: any key is safe.
+#[inline(always)]
+fn lookup(key: u64) -> HandRank {
+    // `row < 2^(64 - ROW_SHIFT) = RANK_OFFSETS.len()`, so that bounds check folds away.
+    let row = (key >> ROW_SHIFT) as usize;
+    // The offset has zeros below the sum field: the low bits cannot carry into it, and the
+    // sum field's carry leaves the u64, so this is `(sum + offset) mod 2^SUM_BITS`.
+    let index = (key.wrapping_add(RANK_OFFSETS[row]) >> SUM_SHIFT) as usize;
+    debug_assert!(index < RANKS.len());
+    // SAFETY: `index` is `(sum + offset) mod 2^25` for the 25-bit `sum` of row `row`;
+    // `generate` asserts at build time, for every row of every 25-bit value, that the row's
+    // whole window lies inside RANKS (`in_bounds_for_every_key` re-checks it).
+    HandRank(unsafe { *RANKS.get_unchecked(index) })
 }
 
 /// Marks the branch that calls it as rarely taken (`std::hint::cold_path` needs Rust 1.95).

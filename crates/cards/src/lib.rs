@@ -1,12 +1,15 @@
 //! `ponder-cards`: the poker card layer. Cards and card sets ([`card`]), the 5/6/7-card evaluator
-//! ([`eval`]), hole-hand indices and ranges ([`hand_index`], [`range`]).
+//! ([`eval`]) and the census of every 5/6/7-card hand ([`census`]), hole-hand indices and ranges
+//! ([`hand_index`], [`range`]).
 //!
 //! Everything here is exact and allocation-free in its hot paths; the evaluator's tables are generated
 //! at build time (`build.rs` from `src/tables_gen.rs`) and embedded.
 
 pub mod card;
+pub mod census;
 pub mod equity;
 pub mod eval;
+pub mod excerpt;
 pub mod hand_index;
 pub mod iso;
 pub mod range;
@@ -18,8 +21,10 @@ mod tables_gen;
 pub use card::{
     parse_board, parse_cards, Card, CardErrorKind, CardParseError, CardSet, Rank, Suit, DECK_SIZE,
 };
+pub use census::{Census, CensusError};
 pub use equity::{equity, Equity, EquityError, EquityOptions};
 pub use eval::{evaluate, Category, Hand, HandRank, DISTINCT_RANKS, TABLE_BYTES};
+pub use excerpt::{excerpt, EXCERPT_CHARS};
 pub use hand_index::{HandClass, HandIndex, HAND_COUNT};
 pub use iso::SuitIndexer;
 pub use range::{Range, RangeErrorKind, RangeParseError};

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::card::{Card, CardSet, Rank, Suit};
+use crate::excerpt::excerpt;
 use crate::hand_index::{HandClass, HandIndex, HAND_COUNT};
 
 /// What the range parser expected and did not find.
@@ -25,7 +26,7 @@ pub enum RangeErrorKind {
         /// What was there (`end of input` at the end).
         found: String,
     },
-    /// A weight outside `[0, 1]` or not a number.
+    /// A weight outside `[0, 1]` or not a number (the text, cut by [`crate::excerpt()`]).
     #[error("weight {0:?} is not a number in [0, 1]")]
     BadWeight(String),
     /// Both ends of `X-Y` must be the same kind (pairs, or same first rank and suitedness).
@@ -481,7 +482,7 @@ impl Parser {
         }
         match text.parse::<f32>() {
             Ok(w) if (0.0..=1.0).contains(&w) => Ok(w),
-            _ => Err(self.error(start, RangeErrorKind::BadWeight(text))),
+            _ => Err(self.error(start, RangeErrorKind::BadWeight(excerpt(&text)))),
         }
     }
 
@@ -720,6 +721,14 @@ mod tests {
             assert_eq!(range.to_string(), expected, "{input}");
             assert_eq!(Range::parse(&range.to_string()).unwrap(), range);
         }
+    }
+
+    #[test]
+    fn a_long_bad_weight_is_cut_in_the_error() {
+        let text = format!("AA:{}", "9".repeat(100_000));
+        let e = Range::parse(&text).unwrap_err();
+        assert!(e.to_string().len() < 200, "{e}");
+        assert!(matches!(e.kind, RangeErrorKind::BadWeight(ref w) if w.ends_with('…')));
     }
 
     #[test]

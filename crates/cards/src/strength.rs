@@ -18,6 +18,12 @@ use crate::eval::Hand;
 use crate::hand_index::HandIndex;
 use crate::range::Range;
 
+/// Most histogram bins [`hand_strength`] accepts (more than there are runouts to fill them).
+pub const MAX_BINS: usize = 1 << 20;
+
+/// Runouts sampled per batch: enough to keep every thread busy, few enough to bound the memory.
+const SAMPLE_BATCH: u64 = 1 << 16;
+
 /// How to enumerate or sample runouts, and the histogram's resolution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StrengthOptions {
@@ -89,19 +95,71 @@ pub fn hand_strength(
     if opponents.is_empty() {
         return Err(EquityError::EmptyRange(1));
     }
+    let bins = options.bins.max(1);
+    if bins > MAX_BINS {
+        return Err(EquityError::TooManyBins {
+            found: bins,
+            max: MAX_BINS,
+        });
+    }
     let deck: Vec<u8> = (0..52u8).filter(|&c| used.0 & 1 << c == 0).collect();
     let k = 5 - board.len();
     let count = (0..k as u64).fold(1u64, |acc, i| acc * (deck.len() as u64 - i) / (i + 1));
     let exact = count <= options.exact_runouts;
-    let runouts: Vec<u64> = if exact {
+    if !exact && options.samples == 0 {
+        return Err(EquityError::NoSamples);
+    }
+    let (h0, h1) = hand.cards();
+    let hero = Hand::from_set(board).add(h0).add(h1);
+    let board_hand = Hand::from_set(board);
+    let strength_on = |runout: u64| -> Option<f64> {
+        let cards = CardSet(runout);
+        let full = cards.iter().fold(board_hand, |h, c| h.add(c));
+        let ours = cards.iter().fold(hero, |h, c| h.add(c)).rank();
+        let (mut share, mut total) = (0.0, 0.0);
+        for &(mask, opp, weight) in &opponents {
+            if mask & runout != 0 {
+                continue;
+            }
+            let theirs = full.combine(opp).rank();
+            total += weight;
+            if ours > theirs {
+                share += weight;
+            } else if ours == theirs {
+                share += weight / 2.0;
+            }
+        }
+        (total > 0.0).then(|| share / total)
+    };
+    let mut histogram = vec![0.0; bins];
+    let (mut sum, mut sum_sq, mut n) = (0.0, 0.0, 0u64);
+    // Strengths are computed in parallel but summed in runout order, so the result does not
+    // depend on the thread count.
+    let mut accumulate = |runouts: &[u64]| {
+        let strengths: Vec<Option<f64>> = runouts.par_iter().map(|&r| strength_on(r)).collect();
+        for hs in strengths.into_iter().flatten() {
+            sum += hs;
+            sum_sq += hs * hs;
+            n += 1;
+            histogram[((hs * bins as f64) as usize).min(bins - 1)] += 1.0;
+        }
+    };
+    if exact {
+        // At most C(50, 5) = 2,118,760 runouts (preflop), whatever `exact_runouts` says.
         let mut all = Vec::with_capacity(count as usize);
         combinations(&deck, k, 0, &mut all);
-        all
+        accumulate(&all);
     } else {
+        // Sampled in batches from one stream, so memory stays bounded however many samples are
+        // asked for (the batches draw exactly the runouts one long draw would).
         let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
         let mut local = deck.clone();
-        (0..options.samples)
-            .map(|_| {
+        let mut batch = Vec::with_capacity(SAMPLE_BATCH.min(options.samples) as usize);
+        let mut drawn = 0u64;
+        while drawn < options.samples {
+            let size = SAMPLE_BATCH.min(options.samples - drawn);
+            batch.clear();
+            batch.extend((0..size).map(|_| {
                 let mut mask = 0;
                 for j in 0..k {
                     let r = rng.gen_range(j..local.len());
@@ -109,42 +167,10 @@ pub fn hand_strength(
                     mask |= 1u64 << local[j];
                 }
                 mask
-            })
-            .collect()
-    };
-    let (h0, h1) = hand.cards();
-    let hero = Hand::from_set(board).add(h0).add(h1);
-    let board_hand = Hand::from_set(board);
-    let strengths: Vec<Option<f64>> = runouts
-        .par_iter()
-        .map(|&runout| {
-            let cards = CardSet(runout);
-            let full = cards.iter().fold(board_hand, |h, c| h.add(c));
-            let ours = cards.iter().fold(hero, |h, c| h.add(c)).rank();
-            let (mut share, mut total) = (0.0, 0.0);
-            for &(mask, opp, weight) in &opponents {
-                if mask & runout != 0 {
-                    continue;
-                }
-                let theirs = full.combine(opp).rank();
-                total += weight;
-                if ours > theirs {
-                    share += weight;
-                } else if ours == theirs {
-                    share += weight / 2.0;
-                }
-            }
-            (total > 0.0).then(|| share / total)
-        })
-        .collect();
-    let bins = options.bins.max(1);
-    let mut histogram = vec![0.0; bins];
-    let (mut sum, mut sum_sq, mut n) = (0.0, 0.0, 0u64);
-    for hs in strengths.into_iter().flatten() {
-        sum += hs;
-        sum_sq += hs * hs;
-        n += 1;
-        histogram[((hs * bins as f64) as usize).min(bins - 1)] += 1.0;
+            }));
+            accumulate(&batch);
+            drawn += size;
+        }
     }
     if n == 0 {
         return Err(EquityError::NoCompatiblePair);

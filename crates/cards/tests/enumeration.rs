@@ -3,60 +3,19 @@
 
 use std::collections::BTreeSet;
 
-use ponder_cards::{Card, Category, Hand, HandRank, DISTINCT_RANKS};
+use ponder_cards::{Card, Category, Census, HandRank, DISTINCT_RANKS};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
 use serde_json::Value;
 
 fn reference() -> Value {
     serde_json::from_str(ponder_oracles::CARDS_JSON).expect("json")
 }
 
-/// Counts per category and a bitmap of ranks seen, for all hands of `size` cards whose lowest
-/// card is `first` (so the work splits over rayon by first card).
-fn census_from(first: u8, size: usize) -> ([u64; 9], Vec<bool>) {
-    let mut counts = [0u64; 9];
-    let mut seen = vec![false; DISTINCT_RANKS];
-    fn rec(hand: Hand, next: u8, left: usize, counts: &mut [u64; 9], seen: &mut [bool]) {
-        if left == 0 {
-            let rank = hand.rank();
-            counts[rank.category() as usize] += 1;
-            seen[rank.value() as usize] = true;
-            return;
-        }
-        for c in next..=(52 - left as u8) {
-            rec(
-                hand.add(Card::from_index(c).unwrap()),
-                c + 1,
-                left - 1,
-                counts,
-                seen,
-            );
-        }
-    }
-    let hand = Hand::new().add(Card::from_index(first).unwrap());
-    rec(hand, first + 1, size - 1, &mut counts, &mut seen);
-    (counts, seen)
-}
-
 fn census(size: usize) -> ([u64; 9], usize) {
-    let (counts, seen) = (0..=(52 - size as u8))
-        .into_par_iter()
-        .map(|first| census_from(first, size))
-        .reduce(
-            || ([0u64; 9], vec![false; DISTINCT_RANKS]),
-            |(mut a, mut sa), (b, sb)| {
-                for i in 0..9 {
-                    a[i] += b[i];
-                }
-                for (x, y) in sa.iter_mut().zip(sb) {
-                    *x |= y;
-                }
-                (a, sa)
-            },
-        );
-    (counts, seen.iter().filter(|&&s| s).count())
+    let census = Census::parallel(size).unwrap();
+    assert_eq!(census.by_category().iter().sum::<u64>(), census.total());
+    (census.by_category(), census.distinct_ranks())
 }
 
 fn check(size: usize, key: &str) {

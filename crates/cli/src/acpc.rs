@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
-use ponder_acpc::{connect, run_client, run_match, GameDef, MatchOptions};
+use ponder_acpc::{check_name, connect, read_log, run_client, run_match, GameDef, MatchOptions};
 use ponder_bots::{make_bot, BOT_NAMES};
 
 /// ACPC subcommands.
@@ -50,7 +50,7 @@ pub struct DealerArgs {
     /// Seed of the cards: the same seed deals the same cards.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Player names, comma-separated, in port order.
+    /// Player names, comma-separated, in port order (no `|`, `:`, whitespace or control characters).
     #[arg(long, value_delimiter = ',')]
     players: Vec<String>,
     /// Ports to listen on, comma-separated (0 = any free port).
@@ -84,7 +84,8 @@ pub struct ClientArgs {
     /// Built-in bot to play with.
     #[arg(long, default_value = "call")]
     bot: String,
-    /// Game definition file (default: heads-up no-limit).
+    /// Game definition file (default: the ACPC's no-limit game, 20,000 stacks, blinds 50/100, for as
+    /// many players as the dealer's first message shows).
     #[arg(long)]
     game: Option<PathBuf>,
     /// Seed for bots that use randomness.
@@ -139,6 +140,9 @@ fn dealer(args: DealerArgs) -> anyhow::Result<()> {
     } else {
         (1..=n).map(|i| format!("p{i}")).collect()
     };
+    for name in &names {
+        check_name(name).context("in --players")?;
+    }
     let listeners = (0..n)
         .map(|i| {
             let port = args.ports.get(i).copied().unwrap_or(0);
@@ -162,7 +166,7 @@ fn dealer(args: DealerArgs) -> anyhow::Result<()> {
             let mut bot = make_bot(name, args.seed.wrapping_add(i as u64 + 1))?;
             clients.push(std::thread::spawn(move || -> anyhow::Result<u64> {
                 let stream = connect(&address, Duration::from_secs(10))?;
-                Ok(run_client(&def, stream, bot.as_mut())?)
+                Ok(run_client(Some(&def), stream, bot.as_mut())?)
             }));
         }
     }
@@ -192,7 +196,7 @@ fn dealer(args: DealerArgs) -> anyhow::Result<()> {
             .join()
             .map_err(|_| anyhow::anyhow!("a local client panicked"))??;
     }
-    let big_blind = def.table()?.big_blind as f64;
+    let big_blind = def.table()?.config().big_blind as f64;
     let hands = outcome.hands.max(1) as f64;
     if args.json {
         let players: Vec<serde_json::Value> = names
@@ -201,7 +205,7 @@ fn dealer(args: DealerArgs) -> anyhow::Result<()> {
             .map(|(name, &total)| {
                 serde_json::json!({
                     "name": name,
-                    "chips": total,
+                    "chips": crate::matches::chips_json(total),
                     "bb_per_100": total as f64 / big_blind / hands * 100.0,
                 })
             })
@@ -211,7 +215,8 @@ fn dealer(args: DealerArgs) -> anyhow::Result<()> {
             "seconds": seconds,
             "hands_per_second": outcome.hands as f64 / seconds,
             "invalid_actions": outcome.invalid_actions,
-            "forfeited": outcome.forfeited.map(|i| names[i].clone()),
+            "forfeited": outcome.forfeit.map(|f| names[f.player].clone()),
+            "forfeit_reason": outcome.forfeit.map(|f| f.reason.to_string()),
             "players": players,
         });
         println!("{report:#}");
@@ -222,8 +227,11 @@ fn dealer(args: DealerArgs) -> anyhow::Result<()> {
             outcome.hands as f64 / seconds,
             outcome.invalid_actions
         );
-        if let Some(i) = outcome.forfeited {
-            println!("{} left or timed out and forfeits the match", names[i]);
+        if let Some(forfeit) = outcome.forfeit {
+            println!(
+                "{} {} and forfeits the match",
+                names[forfeit.player], forfeit.reason
+            );
         }
         for (name, total) in names.iter().zip(&outcome.totals) {
             println!(
@@ -236,13 +244,17 @@ fn dealer(args: DealerArgs) -> anyhow::Result<()> {
 }
 
 fn client(args: ClientArgs) -> anyhow::Result<()> {
-    let def = load_game(args.game.as_ref())?;
+    // Without --game the library takes the player count from the dealer's first message.
+    let def = match &args.game {
+        Some(path) => Some(load_game(Some(path))?),
+        None => None,
+    };
     let mut bot = make_bot(&args.bot, args.seed)
         .with_context(|| format!("known bots: {}", BOT_NAMES.join(", ")))?;
     let address = format!("{}:{}", args.host, args.port);
     let stream = connect(&address, Duration::from_secs(10))
         .with_context(|| format!("connecting to {address}"))?;
-    let hands = run_client(&def, stream, bot.as_mut())?;
+    let hands = run_client(def.as_ref(), stream, bot.as_mut())?;
     eprintln!("played {hands} hands");
     Ok(())
 }
@@ -252,26 +264,20 @@ fn to_phh(args: ToPhhArgs) -> anyhow::Result<()> {
     let table = def.table()?;
     let text = std::fs::read_to_string(&args.log)
         .with_context(|| format!("reading {}", args.log.display()))?;
+    // The whole log is checked before any file is written: a bad line names itself and writes nothing.
+    let log = read_log(&table, &text).with_context(|| format!("in {}", args.log.display()))?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
-    let mut written = 0;
-    for (number, line) in text.lines().enumerate() {
-        if !line.starts_with("STATE:") {
-            continue;
-        }
-        let (record, names) = ponder_acpc::log_line_to_record(&table, line)
-            .with_context(|| format!("{} line {}", args.log.display(), number + 1))?;
-        let mut phh = ponder_holdem::phh::to_phh(&record)?;
-        // PHH players start left of the button; the log's names are by position.
-        let n = names.len();
-        let ordered: Vec<String> = (0..n)
-            .map(|p| format!("\"{}\"", names[(record.config.button + 1 + p) % n]))
-            .collect();
-        phh.push_str(&format!("players = [{}]\n", ordered.join(", ")));
-        let path = args.out.join(format!("hand-{:06}.phh", written));
+    for (written, hand) in log.hands.iter().enumerate() {
+        let phh = ponder_holdem::phh::to_phh_named(&hand.record, &hand.names)
+            .with_context(|| format!("{} line {}", args.log.display(), hand.line))?;
+        let path = args.out.join(format!("hand-{written:06}.phh"));
         std::fs::write(&path, phh).with_context(|| format!("writing {}", path.display()))?;
-        written += 1;
     }
-    println!("wrote {written} PHH files to {}", args.out.display());
+    println!(
+        "wrote {} PHH files to {}",
+        log.hands.len(),
+        args.out.display()
+    );
     Ok(())
 }

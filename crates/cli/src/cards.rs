@@ -6,10 +6,9 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use ponder_cards::{
-    equity, hand_strength, parse_board, parse_cards, Card, CardSet, Category, EquityOptions, Hand,
-    HandIndex, Range, StrengthOptions, SuitIndexer, DISTINCT_RANKS,
+    equity, excerpt, hand_strength, parse_board, parse_cards, Card, CardSet, Category, Census,
+    EquityOptions, HandIndex, Range, StrengthOptions, SuitIndexer, DISTINCT_RANKS,
 };
-use rayon::prelude::*;
 use serde_json::{json, Value};
 
 /// `ponder cards ...` subcommands.
@@ -174,7 +173,7 @@ fn cards_text(cards: &[Card]) -> String {
 
 fn run_eval(args: EvalArgs) -> anyhow::Result<()> {
     let text = args.cards.join(" ");
-    let cards = parse_cards(&text).with_context(|| format!("cards {text:?}"))?;
+    let cards = parse_cards(&text).with_context(|| format!("cards {:?}", excerpt(&text)))?;
     if !(5..=7).contains(&cards.len()) {
         bail!("expected 5 to 7 cards, found {}", cards.len());
     }
@@ -197,51 +196,13 @@ fn run_eval(args: EvalArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn census_from(first: u8, size: usize) -> ([u64; 9], Vec<bool>) {
-    fn rec(hand: Hand, next: u8, left: usize, counts: &mut [u64; 9], seen: &mut [bool]) {
-        if left == 0 {
-            let rank = hand.rank();
-            counts[rank.category() as usize] += 1;
-            seen[rank.value() as usize] = true;
-            return;
-        }
-        for c in next..=(52 - left as u8) {
-            let card = Card::from_index(c).expect("below 52");
-            rec(hand.add(card), c + 1, left - 1, counts, seen);
-        }
-    }
-    let mut counts = [0u64; 9];
-    let mut seen = vec![false; DISTINCT_RANKS];
-    let first_card = Card::from_index(first).expect("below 52");
-    rec(
-        Hand::new().add(first_card),
-        first + 1,
-        size - 1,
-        &mut counts,
-        &mut seen,
-    );
-    (counts, seen)
-}
-
 fn run_census(args: CensusArgs) -> anyhow::Result<()> {
-    if !(5..=7).contains(&args.size) {
-        bail!("hand size must be 5, 6 or 7, found {}", args.size);
-    }
     let start = Instant::now();
-    let (counts, seen) = (0..=(52 - args.size as u8))
-        .into_par_iter()
-        .map(|first| census_from(first, args.size))
-        .reduce(
-            || ([0u64; 9], vec![false; DISTINCT_RANKS]),
-            |(mut a, mut sa), (b, sb)| {
-                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                sa.iter_mut().zip(sb).for_each(|(x, y)| *x |= y);
-                (a, sa)
-            },
-        );
+    let census = Census::parallel(args.size)?;
     let seconds = start.elapsed().as_secs_f64();
-    let total: u64 = counts.iter().sum();
-    let distinct = seen.iter().filter(|&&s| s).count();
+    let counts = census.by_category();
+    let total = census.total();
+    let distinct = census.distinct_ranks();
     if args.json {
         let by_category: serde_json::Map<String, Value> = Category::ALL
             .iter()
@@ -295,7 +256,7 @@ fn run_index(args: IndexArgs) -> anyhow::Result<()> {
         (args.round, index, cards)
     } else {
         let text = args.cards.join(" ");
-        let cards = parse_cards(&text).with_context(|| format!("cards {text:?}"))?;
+        let cards = parse_cards(&text).with_context(|| format!("cards {:?}", excerpt(&text)))?;
         let round = (0..indexer.rounds().len())
             .find(|&r| indexer.cards_through(r) == cards.len())
             .with_context(|| {
@@ -333,8 +294,9 @@ fn run_index(args: IndexArgs) -> anyhow::Result<()> {
 
 /// Runs `ponder range`.
 pub fn run_range(args: RangeArgs) -> anyhow::Result<()> {
-    let range = Range::parse(&args.range).with_context(|| format!("{:?}", args.range))?;
-    let board = parse_board(&args.board).with_context(|| format!("board {:?}", args.board))?;
+    let range = Range::parse(&args.range).with_context(|| format!("{:?}", excerpt(&args.range)))?;
+    let board =
+        parse_board(&args.board).with_context(|| format!("board {:?}", excerpt(&args.board)))?;
     let combos = range.combos_with_board(board);
     let grid = range.grid(board);
     let canonical = range.to_string();
@@ -402,14 +364,16 @@ fn grid_labels() -> Vec<String> {
 
 /// Runs `ponder equity`.
 pub fn run_equity(args: EquityArgs) -> anyhow::Result<()> {
-    let hero = Range::parse(&args.hero).with_context(|| format!("player 1, {:?}", args.hero))?;
-    let villain =
-        Range::parse(&args.villain).with_context(|| format!("player 2, {:?}", args.villain))?;
-    let board = parse_board(&args.board).with_context(|| format!("board {:?}", args.board))?;
+    let hero =
+        Range::parse(&args.hero).with_context(|| format!("player 1, {:?}", excerpt(&args.hero)))?;
+    let villain = Range::parse(&args.villain)
+        .with_context(|| format!("player 2, {:?}", excerpt(&args.villain)))?;
+    let board =
+        parse_board(&args.board).with_context(|| format!("board {:?}", excerpt(&args.board)))?;
     let dead: CardSet = args
         .dead
         .parse()
-        .with_context(|| format!("dead {:?}", args.dead))?;
+        .with_context(|| format!("dead {:?}", excerpt(&args.dead)))?;
     let mut options = EquityOptions {
         samples: args.samples,
         seed: args.seed,
@@ -463,18 +427,20 @@ pub fn run_equity(args: EquityArgs) -> anyhow::Result<()> {
 }
 
 fn run_strength(args: StrengthArgs) -> anyhow::Result<()> {
-    let cards = parse_cards(&args.hand).with_context(|| format!("hand {:?}", args.hand))?;
+    let cards =
+        parse_cards(&args.hand).with_context(|| format!("hand {:?}", excerpt(&args.hand)))?;
     let [a, b] = cards[..] else {
         bail!(
             "hand {:?}: expected 2 cards, found {}",
-            args.hand,
+            excerpt(&args.hand),
             cards.len()
         );
     };
     let hand = HandIndex::from_cards(a, b).context("hand uses the same card twice")?;
-    let board = parse_board(&args.board).with_context(|| format!("board {:?}", args.board))?;
+    let board =
+        parse_board(&args.board).with_context(|| format!("board {:?}", excerpt(&args.board)))?;
     let range = match &args.range {
-        Some(text) => Range::parse(text).with_context(|| format!("{text:?}"))?,
+        Some(text) => Range::parse(text).with_context(|| format!("{:?}", excerpt(text)))?,
         None => Range::full(),
     };
     if args.bins == 0 || args.samples == 0 {

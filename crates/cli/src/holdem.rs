@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use clap::Args;
-use ponder_holdem::{play_random_hand, record_random_hand, Betting, TableConfig};
+use ponder_holdem::{play_random_hand, record_random_hand, Betting, Table, TableConfig, MAX_CHIPS};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -41,30 +41,41 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
     if !(2..=9).contains(&args.seats) {
         bail!("--seats must be 2..=9, not {}", args.seats);
     }
-    if args.hands == 0 || args.stack_bb == 0 {
-        bail!("--hands and --stack-bb must be positive");
+    if args.hands == 0 {
+        bail!("--hands must be positive");
     }
-    let mut config = TableConfig::new(
+    if !(1..=MAX_CHIPS / 2).contains(&args.stack_bb) {
+        bail!(
+            "--stack-bb must be 1..={} big blinds (the engine's chip limit), not {}",
+            MAX_CHIPS / 2,
+            args.stack_bb
+        );
+    }
+    let config = TableConfig::new(
         vec![args.stack_bb * 2; args.seats],
         0,
         1,
         2,
         Betting::NoLimit,
     );
-    config.validate()?;
+    // One checked table per button seat, built before the timed loop.
+    let table = config.validate()?;
+    let tables = (0..args.seats)
+        .map(|button| table.with_button(button))
+        .collect::<Result<Vec<Table>, _>>()?;
     let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
     let start = Instant::now();
     let mut checksum = 0u64;
     for hand in 0..args.hands {
-        config.button = (hand % args.seats as u64) as usize;
-        let state = play_random_hand(&config, &mut rng);
+        let table = &tables[(hand % args.seats as u64) as usize];
+        let state = play_random_hand(table, &mut rng);
         checksum = checksum.wrapping_add(state.final_stacks()[0]);
     }
     let seconds = start.elapsed().as_secs_f64();
     let ponder_rate = args.hands as f64 / seconds;
 
     let pokerkit = if args.pokerkit_hands > 0 {
-        pokerkit_rate(&args, config.clone())?
+        pokerkit_rate(&args, &tables)?
     } else {
         None
     };
@@ -105,9 +116,9 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// PokerKit's hands per second replaying `pokerkit_hands` random hands at `config` (button rotating), or
+/// PokerKit's hands per second replaying `pokerkit_hands` random hands at `tables` (button rotating), or
 /// `None` when no oracle interpreter is found (`ponder_oracles::find_python`).
-fn pokerkit_rate(args: &BenchArgs, mut config: TableConfig) -> anyhow::Result<Option<f64>> {
+fn pokerkit_rate(args: &BenchArgs, tables: &[Table]) -> anyhow::Result<Option<f64>> {
     let Some(python) = ponder_oracles::find_python() else {
         return Ok(None);
     };
@@ -116,8 +127,7 @@ fn pokerkit_rate(args: &BenchArgs, mut config: TableConfig) -> anyhow::Result<Op
         std::env::temp_dir().join(format!("ponder-bench-holdem-{}.jsonl", std::process::id()));
     let mut file = std::fs::File::create(&path).context("writing the hands for PokerKit")?;
     for hand in 0..args.pokerkit_hands {
-        config.button = hand % args.seats;
-        let record = record_random_hand(config.clone(), &mut rng);
+        let record = record_random_hand(&tables[hand % args.seats], &mut rng);
         writeln!(file, "{}", serde_json::to_string(&record)?)?;
     }
     drop(file);

@@ -3,7 +3,7 @@
 use anyhow::{bail, Context};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use ponder_bots::matches::{play_match, MatchSettings, BIG_BLIND};
+use ponder_bots::matches::{play_match, MatchSettings, BIG_BLIND, MAX_STACK_BB};
 use ponder_bots::{make_bot, Bot, BOT_NAMES};
 
 /// Options of `ponder match`.
@@ -25,7 +25,7 @@ pub struct MatchArgs {
     /// Seed of the cards and of random bots.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Starting stack in big blinds, restored every hand.
+    /// Starting stack in big blinds, restored every hand (at most 2^47).
     #[arg(long, default_value_t = 100)]
     stack: u64,
     /// Print one JSON object instead of the table.
@@ -35,8 +35,14 @@ pub struct MatchArgs {
 
 /// Runs a local match and prints each bot's win rate.
 pub fn run(args: MatchArgs) -> anyhow::Result<()> {
-    if args.hands == 0 || args.stack == 0 {
-        bail!("--hands and --stack must be positive");
+    if args.hands == 0 {
+        bail!("--hands must be positive");
+    }
+    if !(1..=MAX_STACK_BB).contains(&args.stack) {
+        bail!(
+            "--stack must be 1..={MAX_STACK_BB} big blinds (the engine's chip limit), not {}",
+            args.stack
+        );
     }
     let mut bots = args
         .bots
@@ -58,7 +64,7 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
             .expect("static template"),
     );
     let start = std::time::Instant::now();
-    let report = play_match(&mut bots, &settings, |done| bar.set_position(done));
+    let report = play_match(&mut bots, &settings, |done| bar.set_position(done))?;
     bar.finish_and_clear();
     let seconds = start.elapsed().as_secs_f64();
     if args.json {
@@ -68,7 +74,7 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
             .map(|b| {
                 serde_json::json!({
                     "name": b.name,
-                    "chips": b.chips,
+                    "chips": chips_json(b.chips),
                     "bb_per_100": b.bb_per_100,
                     "ci95": b.ci95,
                     "mbb_per_hand": b.bb_per_100 * 10.0,
@@ -103,4 +109,12 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// A chip total as a JSON number: exact while it fits in 64 bits, else the nearest `f64` (JSON
+/// readers rarely take wider integers; the sign and magnitude stay right).
+pub fn chips_json(chips: i128) -> serde_json::Value {
+    serde_json::Number::from_i128(chips)
+        .map(serde_json::Value::Number)
+        .unwrap_or_else(|| serde_json::json!(chips as f64))
 }

@@ -42,8 +42,8 @@ pub struct ScaleArgs {
     #[arg(long)]
     pub depth_limited: bool,
     /// Instead of the grid: regret-minimising self-play (vanilla CFR) with NashConv and the gap to a
-    /// coarse correlated equilibrium at these iteration counts (any number of players, general-sum;
-    /// extra games: leduc_poker(players=3), shapley_3x3, shapley_3x3(weighted=true)).
+    /// coarse correlated equilibrium at these iteration counts (any number of players, general-sum:
+    /// e.g. leduc_poker(players=3), shapley_3x3(weighted=true)).
     #[arg(long, value_name = "ITERATIONS")]
     pub self_play: Option<String>,
     /// Print the report as JSON instead of a table.
@@ -66,7 +66,7 @@ pub fn run(args: ScaleArgs) -> anyhow::Result<()> {
     if reference_max < max_train {
         anyhow::bail!("--reference-max {reference_max} is below the largest --train {max_train}");
     }
-    let tree = ponder_search::games::compile_lab_game(&args.game)?;
+    let tree = crate::game::compile(&args.game)?;
     if let Some(self_play) = &args.self_play {
         return run_self_play(&tree, self_play, &args);
     }

@@ -65,6 +65,35 @@ fn solve_reports_every_field_and_writes_a_policy_eval_reads_back() {
 }
 
 #[test]
+fn every_registry_game_is_accepted_and_huge_ones_are_refused_at_once() {
+    for (game, nodes) in [
+        ("leduc_poker(players=3)", 1_831_601),
+        ("shapley_3x3(weighted=true)", 13),
+    ] {
+        let (code, out, err) = ponder(&["game", "info", game, "--json"]);
+        assert_eq!(code, 0, "{game}: {err}");
+        assert_eq!(json(&out)["total_nodes"], nodes, "{game}");
+    }
+    // Before the tree was counted first, this built 6.8 GB for 36 s before refusing at the node cap.
+    for (game, count) in [
+        ("liars_dice(numdice=2)", "43486542835 nodes"),
+        ("leduc_poker(players=4)", "nodes, more than the 50000000"),
+    ] {
+        let started = std::time::Instant::now();
+        let (code, out, err) = ponder(&["game", "info", game]);
+        assert_eq!(code, 2, "{game}");
+        assert!(out.is_empty(), "{game}: {out}");
+        assert_eq!(err.lines().count(), 1, "{game}: {err}");
+        assert!(err.contains(count), "{game}: {err}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{game}: {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
 fn bad_input_is_one_line_and_exit_code_two() {
     let bad_policy =
         std::env::temp_dir().join(format!("ponder-bad-policy-{}.json", std::process::id()));

@@ -44,6 +44,11 @@ fn bad_grids_and_games_are_refused() {
         (vec!["scale", "leduc", "--search", "0,1000000"], "outside"),
         (vec!["scale", "kuhn_poker(players=3)"], "2-player zero-sum"),
         (vec!["scale", "chess"], "unknown game"),
+        (
+            vec!["scale", "leduc_poker(players=4)"],
+            "2 or 3 players fit",
+        ),
+        (vec!["scale", "liars_dice(numdice=2)"], "43486542835 nodes"),
         (vec!["scale", "leduc", "--threads", "0"], "at least 1"),
     ] {
         let (code, _, stderr) = ponder(&args);

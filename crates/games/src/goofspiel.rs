@@ -144,4 +144,19 @@ impl Game for Goofspiel {
     fn action_name(&self, action: Action) -> String {
         format!("{}", action + 1)
     }
+
+    fn tree_size(&self) -> Option<u64> {
+        // Before turn t, (N!/(N−t)!)² bid histories; each is a decision of player 0, then N − t
+        // decisions of player 1. The last turn plays itself, so the histories after turn N − 2 are the
+        // terminals.
+        let cards = self.num_cards as u64;
+        let mut histories: u64 = 1;
+        let mut nodes: u64 = 0;
+        for turn in 0..cards.saturating_sub(1) {
+            let left = cards - turn;
+            nodes = nodes.saturating_add(histories.saturating_mul(1 + left));
+            histories = histories.saturating_mul(left * left);
+        }
+        Some(nodes.saturating_add(histories))
+    }
 }

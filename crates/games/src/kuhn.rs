@@ -138,6 +138,14 @@ impl Game for KuhnPoker {
     fn action_name(&self, action: Action) -> String {
         if action == PASS { "p" } else { "b" }.to_string()
     }
+
+    fn tree_size(&self) -> Option<u64> {
+        // The cards dealt decide payoffs only, so every deal roots the same betting tree.
+        Some(crate::tree::count_nodes_symmetric_chance(
+            self,
+            &self.initial_state(),
+        ))
+    }
 }
 
 fn history(state: &KuhnState) -> String {

@@ -139,6 +139,24 @@ impl Game for LiarsDice {
         returns
     }
 
+    fn tree_size(&self) -> Option<u64> {
+        // Dice are rolled one at a time: 1 + s + s² + ... chance nodes, s^d rolls. Below each roll, a
+        // decision follows every strictly increasing bid sequence (2^B of them with B bids, the empty
+        // one included) and "liar" ends each non-empty one (2^B − 1 terminals).
+        let sides = self.sides as u64;
+        let mut chance_nodes: u64 = 0;
+        let mut rolls: u64 = 1;
+        for _ in 0..self.total_dice() {
+            chance_nodes = chance_nodes.saturating_add(rolls);
+            rolls = rolls.saturating_mul(sides);
+        }
+        let bids = self.total_dice() * self.sides;
+        let betting = 1u64
+            .checked_shl(bids as u32 + 1)
+            .map_or(u64::MAX, |power| power - 1);
+        Some(chance_nodes.saturating_add(rolls.saturating_mul(betting)))
+    }
+
     fn action_name(&self, action: Action) -> String {
         if action == self.liar() {
             "liar".to_string()

@@ -19,17 +19,19 @@ mod leduc;
 mod liars_dice;
 mod params;
 pub mod registry;
+mod shapley;
 mod tree;
 
 pub use goofspiel::Goofspiel;
 pub use kuhn::KuhnPoker;
-pub use leduc::LeducPoker;
+pub use leduc::{LeducPoker, LEDUC_MAX_PLAYERS};
 pub use liars_dice::LiarsDice;
 pub use params::{GameStringError, ParamValue, Params};
 pub use registry::{parse_game, GameError};
+pub use shapley::ShapleyGame;
 pub use tree::{
-    CompileError, CompiledTree, InfoSetId, NodeId, NodeKind, PublicStateId, TreeStats, CHANCE_CODE,
-    MAX_NODES, TERMINAL_CODE,
+    count_nodes_symmetric_chance, CompileError, CompiledTree, InfoSetId, NodeId, NodeKind,
+    PublicStateId, TreeStats, CHANCE_CODE, MAX_NODES, MAX_PLAYERS, TERMINAL_CODE,
 };
 
 /// A game action: a small non-negative integer whose meaning each game documents (e.g. Leduc 0=fold).
@@ -77,6 +79,12 @@ pub trait Game {
     fn returns(&self, state: &Self::State) -> Vec<f64>;
     /// Short human-readable name of `action` (e.g. `r` for a Leduc raise).
     fn action_name(&self, action: Action) -> String;
+    /// Number of nodes of the whole tree, if the game can count it without building it (exact, or a
+    /// lower bound when it saturates at `u64::MAX`). The compiler refuses a game whose count exceeds
+    /// [`MAX_NODES`] before allocating anything; `None` (the default) leaves only its running cap.
+    fn tree_size(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// A parsed game that can be compiled, independent of its state type (what [`parse_game`] returns).
@@ -85,6 +93,8 @@ pub trait GameDescription: Send + Sync {
     fn game_string(&self) -> String;
     /// Number of players.
     fn num_players(&self) -> usize;
+    /// Number of nodes of the whole tree when the game can count it cheaply ([`Game::tree_size`]).
+    fn tree_size(&self) -> Option<u64>;
     /// Compiles the whole game tree into flat arrays.
     fn compile(&self) -> Result<CompiledTree, CompileError>;
 }
@@ -96,7 +106,10 @@ impl<G: Game + Send + Sync> GameDescription for G {
     fn num_players(&self) -> usize {
         Game::num_players(self)
     }
+    fn tree_size(&self) -> Option<u64> {
+        Game::tree_size(self)
+    }
     fn compile(&self) -> Result<CompiledTree, CompileError> {
-        tree::compile(self)
+        CompiledTree::from_game(self)
     }
 }

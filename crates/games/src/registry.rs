@@ -1,7 +1,10 @@
 //! The table of known games and [`parse_game`], which turns a game string into a compilable game.
 
 use crate::params::{parse_game_string, ParamValue, Params};
-use crate::{GameDescription, GameStringError, Goofspiel, KuhnPoker, LeducPoker, LiarsDice};
+use crate::{
+    Game, GameDescription, GameStringError, Goofspiel, KuhnPoker, LeducPoker, LiarsDice,
+    ShapleyGame, LEDUC_MAX_PLAYERS, MAX_NODES,
+};
 
 /// Why a game string does not name a playable game.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,6 +42,14 @@ pub enum GameError {
         /// What is accepted.
         expected: String,
     },
+    /// A valid parameter value (OpenSpiel accepts it) whose game ponder cannot hold in memory.
+    #[error("{game}: {why}")]
+    TooLarge {
+        /// Canonical game string of the refused game.
+        game: String,
+        /// Why, with the tree size.
+        why: String,
+    },
 }
 
 // Not `#[from]`: that would also make the inner error the `source`, printing it twice in error chains.
@@ -74,10 +85,26 @@ pub static GAMES: &[GameEntry] = &[
     GameEntry {
         name: "leduc_poker",
         aliases: &["leduc"],
-        parameters: "players (2)",
+        parameters: "players (2..=3)",
         build: |params| {
-            params.int("players", 2, 2, 2)?;
-            Ok(Box::new(LeducPoker))
+            // OpenSpiel accepts any count; from 4 players on the tree outgrows the compiler, which is
+            // said with the count instead of a bare range error.
+            if let Some(&ParamValue::Int(players)) = params.params.values.get("players") {
+                if players > 3 {
+                    let nodes = Game::tree_size(&LeducPoker::new(LEDUC_MAX_PLAYERS)).unwrap_or(u64::MAX);
+                    let size = if players as usize == LEDUC_MAX_PLAYERS {
+                        format!("the game tree has {nodes} nodes")
+                    } else {
+                        format!("the game tree is larger than the {LEDUC_MAX_PLAYERS}-player game's {nodes} nodes")
+                    };
+                    return Err(GameError::TooLarge {
+                        game: format!("leduc_poker(players={players})"),
+                        why: format!("{size}, more than the {MAX_NODES} ponder builds (2 or 3 players fit)"),
+                    });
+                }
+            }
+            let players = params.int("players", 2, 2, 3)?;
+            Ok(Box::new(LeducPoker::new(players as usize)))
         },
     },
     GameEntry {
@@ -108,6 +135,18 @@ pub static GAMES: &[GameEntry] = &[
             params.fixed_word("egocentric", "false")?;
             params.int("num_turns", -1, -1, -1)?;
             Ok(Box::new(Goofspiel::new(num_cards as usize)))
+        },
+    },
+    GameEntry {
+        name: "shapley_3x3",
+        aliases: &["shapley"],
+        parameters: "weighted (false|true)",
+        build: |params| {
+            Ok(Box::new(if params.bool("weighted", false)? {
+                ShapleyGame::weighted()
+            } else {
+                ShapleyGame::classic()
+            }))
         },
     },
 ];
@@ -147,6 +186,15 @@ impl ParamReader {
                     format!("an integer in {min}..={max}")
                 },
             )),
+        }
+    }
+
+    /// Boolean parameter `name` (`true`/`false`, any case), `default` when absent.
+    pub fn bool(&self, name: &str, default: bool) -> Result<bool, GameError> {
+        match self.params.values.get(name) {
+            None => Ok(default),
+            Some(ParamValue::Bool(value)) => Ok(*value),
+            Some(value) => Err(self.bad(name, value, "true or false".to_string())),
         }
     }
 

@@ -73,19 +73,47 @@ pub const CHANCE_CODE: u8 = 254;
 /// Code in [`CompiledTree::node_codes`] for a terminal node.
 pub const TERMINAL_CODE: u8 = 255;
 const NO_INFOSET: u32 = u32::MAX;
-/// Largest tree the compiler builds; bigger games are refused with [`CompileError::TooLarge`].
+/// Largest tree the compiler builds; bigger games are refused with [`CompileError::Oversized`] (before
+/// building, when the game counts its tree) or [`CompileError::TooLarge`].
 pub const MAX_NODES: usize = 50_000_000;
+/// Most players a compiled game may have (the solvers' passes are specialised up to this count).
+pub const MAX_PLAYERS: usize = 5;
+/// Most actions or chance outcomes at one node (solvers store the count in 16 bits).
+const MAX_CHILDREN: usize = u16::MAX as usize;
+/// How far a chance node's probabilities may sum from 1 (rounding of fractions such as 1/3).
+const PROBABILITY_TOLERANCE: f64 = 1e-9;
 
-/// Why a game could not be compiled.
+/// Why a game could not be compiled: too large, or rules that break what the compiled form needs
+/// (`node` is the breadth-first id the offending history would have had).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CompileError {
-    /// The tree would exceed [`MAX_NODES`].
+    /// The tree grew past [`MAX_NODES`] while being built (for games that cannot count it first).
     #[error("{game}: the game tree has more than {limit} nodes; choose smaller parameters")]
     TooLarge {
         /// Game string.
         game: String,
         /// The node limit.
         limit: usize,
+    },
+    /// The game counted its tree ([`Game::tree_size`]) before anything was built: over [`MAX_NODES`].
+    #[error("{game}: the game tree has {nodes} nodes, more than the {limit} ponder builds; choose smaller parameters")]
+    Oversized {
+        /// Game string.
+        game: String,
+        /// Nodes the game counted.
+        nodes: u64,
+        /// The node limit.
+        limit: usize,
+    },
+    /// The game declares a player count the compiled form does not support.
+    #[error("{game}: {players} players; the compiled form supports 2..={max}")]
+    PlayerCount {
+        /// Game string.
+        game: String,
+        /// Players declared.
+        players: usize,
+        /// Largest supported.
+        max: usize,
     },
     /// Two states with one information-state key disagree on the actor or the legal actions (a bug in
     /// the game's rules, reported instead of producing a wrong tree).
@@ -97,6 +125,18 @@ pub enum CompileError {
         key: String,
         /// What differs.
         what: &'static str,
+    },
+    /// A state the compiled form cannot hold: a chance node whose probabilities are not a
+    /// distribution, a decision without actions or with actions out of order, an actor that is not a
+    /// player, or payoffs of the wrong length or not finite.
+    #[error("{game}: node {node}: {what}")]
+    BrokenState {
+        /// Game string.
+        game: String,
+        /// Breadth-first id of the node.
+        node: usize,
+        /// What is wrong.
+        what: String,
     },
 }
 
@@ -402,10 +442,72 @@ impl CompiledTree {
     }
 }
 
+impl CompiledTree {
+    /// Compiles any [`Game`] breadth-first, e.g. a game derived from another one (a re-solving gadget,
+    /// an abstraction) that a caller writes: the one way a `CompiledTree` is made. Refuses games that
+    /// count more than [`MAX_NODES`] nodes before building anything, and rules the compiled form cannot
+    /// hold ([`CompileError`]) with the node where they went wrong.
+    pub fn from_game<G: Game + ?Sized>(game: &G) -> Result<CompiledTree, CompileError> {
+        compile(game)
+    }
+}
+
+/// Counts the nodes below (and including) `state` by walking only the first outcome of every chance
+/// node and multiplying by the number of outcomes: exact for games whose tree shape does not depend on
+/// which outcome chance picked (cards that decide payoffs but not the moves). Saturates at `u64::MAX`.
+pub fn count_nodes_symmetric_chance<G: Game + ?Sized>(game: &G, state: &G::State) -> u64 {
+    match game.turn(state) {
+        Turn::Terminal => 1,
+        Turn::Chance => {
+            let outcomes = game.chance_outcomes(state);
+            let Some(&(first, _)) = outcomes.first() else {
+                return 1;
+            };
+            let mut child = state.clone();
+            game.apply(&mut child, first);
+            let below = count_nodes_symmetric_chance(game, &child);
+            (outcomes.len() as u64)
+                .saturating_mul(below)
+                .saturating_add(1)
+        }
+        Turn::Player(_) => {
+            let mut total: u64 = 1;
+            for action in game.legal_actions(state) {
+                let mut child = state.clone();
+                game.apply(&mut child, action);
+                total = total.saturating_add(count_nodes_symmetric_chance(game, &child));
+            }
+            total
+        }
+    }
+}
+
 /// Compiles `game` breadth-first into a [`CompiledTree`].
-pub(crate) fn compile<G: Game>(game: &G) -> Result<CompiledTree, CompileError> {
+fn compile<G: Game + ?Sized>(game: &G) -> Result<CompiledTree, CompileError> {
     let n = game.num_players();
     let game_string = game.game_string();
+    if !(2..=MAX_PLAYERS).contains(&n) {
+        return Err(CompileError::PlayerCount {
+            game: game_string,
+            players: n,
+            max: MAX_PLAYERS,
+        });
+    }
+    // Counted before anything is allocated, so a huge game is refused at once, not after gigabytes.
+    if let Some(nodes) = game.tree_size() {
+        if nodes > MAX_NODES as u64 {
+            return Err(CompileError::Oversized {
+                game: game_string,
+                nodes,
+                limit: MAX_NODES,
+            });
+        }
+    }
+    let broken = |node: usize, what: String| CompileError::BrokenState {
+        game: game.game_string(),
+        node,
+        what,
+    };
     let mut tree = CompiledTree {
         game: game_string.clone(),
         num_players: n,
@@ -459,7 +561,12 @@ pub(crate) fn compile<G: Game>(game: &G) -> Result<CompiledTree, CompileError> {
                 tree.terminal_index
                     .push((tree.terminal_returns.len() / n.max(1)) as u32);
                 let returns = game.returns(&state);
-                debug_assert_eq!(returns.len(), n);
+                if returns.len() != n || returns.iter().any(|value| !value.is_finite()) {
+                    return Err(broken(
+                        node,
+                        format!("terminal payoffs {returns:?} are not {n} finite numbers"),
+                    ));
+                }
                 tree.terminal_returns.extend_from_slice(&returns);
             }
             Turn::Chance => {
@@ -467,12 +574,45 @@ pub(crate) fn compile<G: Game>(game: &G) -> Result<CompiledTree, CompileError> {
                 tree.node_infoset.push(NO_INFOSET);
                 tree.terminal_index.push(u32::MAX);
                 children = game.chance_outcomes(&state);
+                let total: f64 = children.iter().map(|&(_, probability)| probability).sum();
+                if children.is_empty()
+                    || children.len() > MAX_CHILDREN
+                    || children
+                        .iter()
+                        .any(|&(_, probability)| !(0.0..=1.0).contains(&probability))
+                    || (total - 1.0).abs() > PROBABILITY_TOLERANCE
+                {
+                    return Err(broken(
+                        node,
+                        format!(
+                            "chance outcomes are not a distribution ({} outcomes summing to {total})",
+                            children.len()
+                        ),
+                    ));
+                }
             }
             Turn::Player(player) => {
+                if player >= n {
+                    return Err(broken(
+                        node,
+                        format!("player {player} acts in a {n}-player game"),
+                    ));
+                }
                 tree.node_code.push(player as u8);
                 tree.terminal_index.push(u32::MAX);
                 let key = game.info_state_key(&state, player);
                 let actions = game.legal_actions(&state);
+                if actions.is_empty()
+                    || actions.len() > MAX_CHILDREN
+                    || actions.windows(2).any(|pair| pair[0] >= pair[1])
+                {
+                    return Err(broken(
+                        node,
+                        format!(
+                            "legal actions {actions:?} at '{key}' are not a non-empty increasing list"
+                        ),
+                    ));
+                }
                 let infoset = match infoset_by_key.get(&key) {
                     Some(&infoset) => {
                         let index = infoset as usize;
@@ -514,7 +654,12 @@ pub(crate) fn compile<G: Game>(game: &G) -> Result<CompiledTree, CompileError> {
                 limit: MAX_NODES,
             });
         }
-        let depth = tree.depth[node] + 1;
+        let Some(depth) = tree.depth[node].checked_add(1) else {
+            return Err(broken(
+                node,
+                format!("the tree is deeper than {} moves", u16::MAX),
+            ));
+        };
         for (action, probability) in children {
             if let Turn::Player(_) = turn {
                 tree.action_names
@@ -581,5 +726,105 @@ fn renumber_infosets(
         tree.infoset_nodes.extend_from_slice(&nodes);
         tree.infoset_node_start
             .push(tree.infoset_nodes.len() as u32);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-decision game broken in one chosen way.
+    struct Broken(&'static str);
+
+    impl Game for Broken {
+        type State = Vec<Action>;
+
+        fn game_string(&self) -> String {
+            format!("broken({})", self.0)
+        }
+        fn num_players(&self) -> usize {
+            if self.0 == "one player" {
+                1
+            } else {
+                2
+            }
+        }
+        fn initial_state(&self) -> Vec<Action> {
+            Vec::new()
+        }
+        fn turn(&self, state: &Vec<Action>) -> Turn {
+            match state.len() {
+                0 => Turn::Chance,
+                1 if self.0 == "actor" => Turn::Player(2),
+                1 => Turn::Player(0),
+                _ => Turn::Terminal,
+            }
+        }
+        fn chance_outcomes(&self, _state: &Vec<Action>) -> Vec<(Action, f64)> {
+            match self.0 {
+                "chance" => vec![(0, 0.5), (1, 0.25)],
+                "no outcomes" => Vec::new(),
+                _ => vec![(0, 0.5), (1, 0.5)],
+            }
+        }
+        fn legal_actions(&self, _state: &Vec<Action>) -> Vec<Action> {
+            match self.0 {
+                "order" => vec![1, 0],
+                "no actions" => Vec::new(),
+                _ => vec![0, 1],
+            }
+        }
+        fn apply(&self, state: &mut Vec<Action>, action: Action) {
+            state.push(action);
+        }
+        fn info_state_key(&self, state: &Vec<Action>, _player: usize) -> String {
+            format!("{}", state[0])
+        }
+        fn public_state_key(&self, _state: &Vec<Action>) -> String {
+            String::new()
+        }
+        fn returns(&self, _state: &Vec<Action>) -> Vec<f64> {
+            match self.0 {
+                "returns" => vec![1.0],
+                "nan" => vec![f64::NAN, 0.0],
+                _ => vec![1.0, -1.0],
+            }
+        }
+        fn action_name(&self, action: Action) -> String {
+            action.to_string()
+        }
+    }
+
+    #[test]
+    fn a_sound_derived_game_compiles() {
+        let tree = CompiledTree::from_game(&Broken("nothing")).unwrap();
+        assert_eq!(tree.num_nodes(), 7);
+        assert_eq!(tree.num_infosets(), 2);
+    }
+
+    #[test]
+    fn broken_games_are_refused_with_the_node() {
+        for (how, node, expected) in [
+            ("chance", 0, "not a distribution"),
+            ("no outcomes", 0, "not a distribution"),
+            ("order", 1, "increasing"),
+            ("no actions", 1, "non-empty"),
+            ("actor", 1, "player 2 acts"),
+            ("returns", 3, "payoffs"),
+            ("nan", 3, "finite"),
+        ] {
+            let error = CompiledTree::from_game(&Broken(how)).unwrap_err();
+            match &error {
+                CompileError::BrokenState { node: at, what, .. } => {
+                    assert_eq!(*at, node, "{how}: {error}");
+                    assert!(what.contains(expected), "{how}: {error}");
+                }
+                other => panic!("{how}: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            CompiledTree::from_game(&Broken("one player")).unwrap_err(),
+            CompileError::PlayerCount { players: 1, .. }
+        ));
     }
 }

@@ -9,8 +9,8 @@
 //!
 //! ```
 //! use ponder_holdem::{Action, Betting, Deal, HandState, TableConfig};
-//! let config = TableConfig::new(vec![200, 200], 0, 1, 2, Betting::NoLimit);
-//! let mut hand = HandState::new(&config, Deal::shuffled(2, 7)).unwrap();
+//! let table = TableConfig::new(vec![200, 200], 0, 1, 2, Betting::NoLimit).validate().unwrap();
+//! let mut hand = HandState::new(&table, Deal::shuffled(2, 7)).unwrap();
 //! hand.apply(Action::Fold).unwrap(); // the button (small blind) folds
 //! assert!(hand.is_over());
 //! assert_eq!(hand.final_stacks()[..2], [199, 201]);
@@ -26,6 +26,6 @@ pub use random::{
     play_random_hand, random_action, random_hand, record_random_hand, HandRecord, RandomHandOptions,
 };
 pub use state::{
-    Action, ActionError, Betting, Chips, ConfigError, Deal, HandState, Legal, Street, TableConfig,
-    MAX_SEATS,
+    Action, ActionError, Betting, Chips, ConfigError, Deal, DealError, HandState, Legal, Street,
+    Table, TableConfig, MAX_CHIPS, MAX_SEATS,
 };

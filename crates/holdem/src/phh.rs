@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::random::HandRecord;
-use crate::state::{Action, Betting, Chips, Deal, HandState, TableConfig};
+use crate::state::{Action, Betting, Chips, Deal, HandState, Table, TableConfig};
 use ponder_cards::{Card, CardSet};
 
 /// A PHH file that cannot be read as a no-limit hold'em hand.
@@ -47,6 +47,8 @@ struct PhhFile {
     actions: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     finishing_stacks: Option<Vec<Chips>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    players: Option<Vec<String>>,
 }
 
 fn yes() -> bool {
@@ -64,6 +66,23 @@ fn cards_text(cards: &[Card]) -> String {
 
 /// Writes a finished no-limit hand as PHH text.
 pub fn to_phh(record: &HandRecord) -> Result<String, PhhError> {
+    write_phh(record, None)
+}
+
+/// Writes a finished no-limit hand as PHH text with the players' names (`names[seat]`, one per
+/// seat); names are TOML strings, escaped whatever characters they hold.
+pub fn to_phh_named(record: &HandRecord, names: &[String]) -> Result<String, PhhError> {
+    let seats = record.config.stacks.len();
+    if names.len() != seats {
+        return Err(PhhError::Table(format!(
+            "{} names for {seats} seats",
+            names.len()
+        )));
+    }
+    write_phh(record, Some(names))
+}
+
+fn write_phh(record: &HandRecord, names: Option<&[String]>) -> Result<String, PhhError> {
     let config = &record.config;
     if config.betting != Betting::NoLimit {
         return Err(PhhError::Table(
@@ -84,8 +103,11 @@ pub fn to_phh(record: &HandRecord) -> Result<String, PhhError> {
             format!("d dh p{} {}", player + 1, cards_text(&hole))
         })
         .collect();
+    let table = config
+        .validate()
+        .map_err(|e| PhhError::Table(e.to_string()))?;
     let mut hand =
-        HandState::new(config, record.deal).map_err(|e| PhhError::Table(e.to_string()))?;
+        HandState::new(&table, record.deal).map_err(|e| PhhError::Table(e.to_string()))?;
     let mut shown = 0;
     for (index, &action) in record.actions.iter().enumerate() {
         let seat = hand.to_act().ok_or_else(|| PhhError::Action {
@@ -143,6 +165,7 @@ pub fn to_phh(record: &HandRecord) -> Result<String, PhhError> {
                 .map(|p| hand.final_stacks()[seat_of(config, p)])
                 .collect()
         }),
+        players: names.map(|names| (0..n).map(|p| names[seat_of(config, p)].clone()).collect()),
     };
     toml::to_string(&file).map_err(|e| PhhError::Toml(e.to_string()))
 }
@@ -180,9 +203,7 @@ pub fn from_phh(text: &str) -> Result<HandRecord, PhhError> {
         straddle: if n > 2 { blinds[2] } else { 0 },
         betting: Betting::NoLimit,
     };
-    config
-        .validate()
-        .map_err(|e| PhhError::Table(e.to_string()))?;
+    let table = Table::new(config.clone()).map_err(|e| PhhError::Table(e.to_string()))?;
     if file.min_bet != config.big_blind {
         return Err(PhhError::Table(format!(
             "min_bet {} differs from the big blind {}",
@@ -256,7 +277,7 @@ pub fn from_phh(text: &str) -> Result<HandRecord, PhhError> {
         *slot = board.get(index).copied().unwrap_or_else(&mut next);
     }
     // Second pass: the betting.
-    let mut hand = HandState::new(&config, deal).map_err(|e| PhhError::Table(e.to_string()))?;
+    let mut hand = HandState::new(&table, deal).map_err(|e| PhhError::Table(e.to_string()))?;
     let mut actions = Vec::new();
     for (index, text) in file.actions.iter().enumerate() {
         let words: Vec<&str> = text.split_whitespace().collect();

@@ -3,7 +3,7 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::state::{Action, Betting, Chips, Deal, HandState, Legal, TableConfig};
+use crate::state::{Action, Betting, Chips, Deal, HandState, Legal, Table, TableConfig};
 
 /// What kind of random hands to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,13 +88,14 @@ pub fn random_hand<R: Rng>(options: &RandomHandOptions, rng: &mut R) -> HandReco
         straddle: 0,
         betting: options.betting,
     };
-    record_random_hand(config, rng)
+    let table = Table::new(config).expect("random tables use small positive amounts");
+    record_random_hand(&table, rng)
 }
 
-/// Plays one hand at `config` with random legal actions and records it (cards, actions, result).
-pub fn record_random_hand<R: Rng>(config: TableConfig, rng: &mut R) -> HandRecord {
-    let deal = Deal::shuffled_with(config.stacks.len(), rng);
-    let mut hand = HandState::new(&config, deal).expect("a valid table");
+/// Plays one hand at `table` with random legal actions and records it (cards, actions, result).
+pub fn record_random_hand<R: Rng>(table: &Table, rng: &mut R) -> HandRecord {
+    let deal = Deal::shuffled_with(table.seats(), rng);
+    let mut hand = HandState::new(table, deal).expect("a shuffled deal has distinct cards");
     let mut actions = Vec::new();
     while let Some(legal) = hand.legal() {
         let action = random_action(&legal, rng);
@@ -102,18 +103,18 @@ pub fn record_random_hand<R: Rng>(config: TableConfig, rng: &mut R) -> HandRecor
         actions.push(action);
     }
     HandRecord {
-        config,
+        config: table.config().clone(),
         deal,
         actions,
         final_stacks: hand.final_stacks().to_vec(),
     }
 }
 
-/// Plays one hand at `config` with random legal actions and a fresh random deal, allocating nothing:
+/// Plays one hand at `table` with random legal actions and a fresh random deal, allocating nothing:
 /// the inner loop of the engine benchmark.
-pub fn play_random_hand<R: Rng>(config: &TableConfig, rng: &mut R) -> HandState {
-    let deal = Deal::shuffled_with(config.stacks.len(), rng);
-    let mut hand = HandState::new(config, deal).expect("a valid table");
+pub fn play_random_hand<R: Rng>(table: &Table, rng: &mut R) -> HandState {
+    let deal = Deal::shuffled_with(table.seats(), rng);
+    let mut hand = HandState::new(table, deal).expect("a shuffled deal has distinct cards");
     while let Some(legal) = hand.legal() {
         let action = random_action(&legal, rng);
         hand.apply(action).expect("random actions are legal");

@@ -15,6 +15,11 @@ pub type Chips = u64;
 /// Most seats at a table.
 pub const MAX_SEATS: usize = 9;
 
+/// Largest chip amount a table accepts (every stack, blind, ante, straddle and bet size): 2^48. The
+/// chips of nine seats then stay below 2^52, so the engine's sums never overflow a `u64` (or an `i64`
+/// payoff) and stay exact when a report turns them into `f64`.
+pub const MAX_CHIPS: Chips = 1 << 48;
+
 /// Betting structure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -74,43 +79,90 @@ impl TableConfig {
         }
     }
 
-    /// Checks the settings, so that a hand can never start in an impossible state.
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        let seats = self.stacks.len();
+    /// Checks the settings and returns the [`Table`] that hands are dealt at.
+    pub fn validate(&self) -> Result<Table, ConfigError> {
+        Table::new(self.clone())
+    }
+}
+
+/// A [`TableConfig`] that has been checked: the only way to start a [`HandState`], so a table that
+/// was accepted can always deal, and every amount is at most [`MAX_CHIPS`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    config: TableConfig,
+}
+
+impl Table {
+    /// Checks `config`, so that a hand can never start in an impossible state.
+    pub fn new(config: TableConfig) -> Result<Table, ConfigError> {
+        let seats = config.stacks.len();
         if !(2..=MAX_SEATS).contains(&seats) {
             return Err(ConfigError::Seats(seats));
         }
-        if self.button >= seats {
+        if config.button >= seats {
             return Err(ConfigError::Button {
-                button: self.button,
+                button: config.button,
                 seats,
             });
         }
-        if self.big_blind == 0 || self.small_blind > self.big_blind {
+        let mut amounts = vec![
+            ("small blind", config.small_blind),
+            ("big blind", config.big_blind),
+            ("ante", config.ante),
+            ("straddle", config.straddle),
+        ];
+        if let Betting::FixedLimit {
+            small_bet, big_bet, ..
+        } = config.betting
+        {
+            amounts.extend([("small bet", small_bet), ("big bet", big_bet)]);
+        }
+        amounts.extend(config.stacks.iter().map(|&stack| ("stack", stack)));
+        if let Some(&(what, amount)) = amounts.iter().find(|(_, amount)| *amount > MAX_CHIPS) {
+            return Err(ConfigError::TooManyChips { what, amount });
+        }
+        if config.big_blind == 0 || config.small_blind > config.big_blind {
             return Err(ConfigError::Blinds {
-                small: self.small_blind,
-                big: self.big_blind,
+                small: config.small_blind,
+                big: config.big_blind,
             });
         }
-        if self.straddle != 0 && (seats < 3 || self.straddle <= self.big_blind) {
+        if config.straddle != 0 && (seats < 3 || config.straddle <= config.big_blind) {
             return Err(ConfigError::Straddle {
-                straddle: self.straddle,
-                big: self.big_blind,
+                straddle: config.straddle,
+                big: config.big_blind,
                 seats,
             });
         }
-        if let Some(seat) = self.stacks.iter().position(|&stack| stack == 0) {
+        if let Some(seat) = config.stacks.iter().position(|&stack| stack == 0) {
             return Err(ConfigError::EmptyStack(seat));
         }
         if let Betting::FixedLimit {
             small_bet, big_bet, ..
-        } = self.betting
+        } = config.betting
         {
             if small_bet == 0 || big_bet == 0 {
                 return Err(ConfigError::LimitSizes);
             }
         }
-        Ok(())
+        Ok(Table { config })
+    }
+
+    /// The settings this table was built from.
+    pub fn config(&self) -> &TableConfig {
+        &self.config
+    }
+
+    /// Number of seats.
+    pub fn seats(&self) -> usize {
+        self.config.stacks.len()
+    }
+
+    /// The same table with the button at `button` (seats rotate between hands).
+    pub fn with_button(&self, button: usize) -> Result<Table, ConfigError> {
+        let mut config = self.config.clone();
+        config.button = button;
+        Table::new(config)
     }
 }
 
@@ -152,10 +204,20 @@ pub enum ConfigError {
     /// Fixed-limit bet sizes of zero.
     #[error("fixed-limit bet sizes must be positive")]
     LimitSizes,
-    /// The deal has fewer seats than the table or repeats a card.
-    #[error("the deal is not valid for this table: {0}")]
-    Deal(String),
+    /// An amount above [`MAX_CHIPS`].
+    #[error("{what} {amount} is above the engine's limit of {MAX_CHIPS} chips (2^48)")]
+    TooManyChips {
+        /// Which setting.
+        what: &'static str,
+        /// The amount given.
+        amount: Chips,
+    },
 }
+
+/// A deal that cannot be played: it repeats a card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[error("the deal is not valid: card {0} is dealt twice")]
+pub struct DealError(pub Card);
 
 /// A betting round, or the end of the hand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -296,12 +358,12 @@ impl Deal {
         }
     }
 
-    fn validate(&self, seats: usize) -> Result<(), ConfigError> {
+    fn validate(&self, seats: usize) -> Result<(), DealError> {
         let mut seen = 0u64;
         let cards = self.hole[..seats].iter().flatten().chain(&self.board);
-        for card in cards {
+        for &card in cards {
             if seen & card.bit() != 0 {
-                return Err(ConfigError::Deal(format!("card {card} is dealt twice")));
+                return Err(DealError(card));
             }
             seen |= card.bit();
         }
@@ -344,9 +406,10 @@ pub struct HandState {
 }
 
 impl HandState {
-    /// Posts antes and blinds and returns the hand with the first player to act.
-    pub fn new(config: &TableConfig, deal: Deal) -> Result<HandState, ConfigError> {
-        config.validate()?;
+    /// Posts antes and blinds and returns the hand with the first player to act; the table was checked
+    /// when it was built, so only a deal that repeats a card is refused.
+    pub fn new(table: &Table, deal: Deal) -> Result<HandState, DealError> {
+        let config = &table.config;
         let seats = config.stacks.len();
         deal.validate(seats)?;
         let mut starting = [0; MAX_SEATS];
@@ -727,18 +790,20 @@ impl HandState {
         self.pending = 0;
         let seats = self.seats();
         self.result = self.stack;
-        let live: Vec<usize> = (0..seats).filter(|&s| self.live(s)).collect();
-        if live.len() == 1 {
-            self.result[live[0]] += self.pot();
+        // A mask, not a Vec: this runs inside the hand's last `apply`, which must not allocate.
+        let live_mask = (0..seats)
+            .filter(|&s| self.live(s))
+            .fold(0u16, |mask, s| mask | 1 << s);
+        if live_mask.count_ones() == 1 {
+            self.result[live_mask.trailing_zeros() as usize] += self.pot();
             return;
         }
         let mut ranks = [HandRank::default(); MAX_SEATS];
         let board = Hand::from_cards(&self.deal.board);
-        for &seat in &live {
+        for seat in (0..seats).filter(|&s| live_mask & (1 << s) != 0) {
             let [a, b] = self.deal.hole[seat];
             ranks[seat] = board.add(a).add(b).rank();
         }
-        let live_mask = live.iter().fold(0u16, |mask, &s| mask | 1 << s);
         // Pot levels: the distinct contributions, smallest first.
         let mut levels = [0 as Chips; MAX_SEATS];
         levels[..seats].copy_from_slice(&self.contributed[..seats]);

@@ -1,6 +1,6 @@
 //! PHH hand histories: round trips, the fixed corpus, and PokerKit reading what ponder writes.
 
-use ponder_holdem::phh::{from_phh, to_phh, PhhError};
+use ponder_holdem::phh::{from_phh, to_phh, to_phh_named, PhhError};
 use ponder_holdem::{random_hand, HandState, RandomHandOptions};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -47,7 +47,7 @@ fn the_corpus_reads_and_pays_its_finishing_stacks() {
     assert!(corpus.len() >= 5);
     for (path, text) in &corpus {
         let record = from_phh(text).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let mut hand = HandState::new(&record.config, record.deal).unwrap();
+        let mut hand = HandState::new(&record.config.validate().unwrap(), record.deal).unwrap();
         for &action in &record.actions {
             hand.apply(action).unwrap();
         }
@@ -102,6 +102,78 @@ fn pokerkit_reads_what_ponder_writes() {
     let report: serde_json::Value = serde_json::from_str(output.trim()).unwrap();
     assert_eq!(report["hands"], paths.len());
     assert_eq!(report["mismatches"], 0, "{:#}", report["examples"]);
+}
+
+/// Names that need escaping in TOML, or are awkward anywhere.
+fn hostile_names() -> Vec<String> {
+    [
+        "a\"b",
+        "back\\slash",
+        "new\nline",
+        "tab\there",
+        "\u{e9}t\u{e9}",
+        "]",
+        "x = 1",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+#[test]
+fn player_names_are_escaped_whatever_they_hold() {
+    let mut rng = ChaCha8Rng::seed_from_u64(8);
+    let names = hostile_names();
+    for seats in 2..=7 {
+        let options = RandomHandOptions {
+            seats: (seats, seats),
+            ..RandomHandOptions::default()
+        };
+        let record = random_hand(&options, &mut rng);
+        let text = to_phh_named(&record, &names[..seats]).unwrap();
+        // Valid TOML whose `players` are the names, p1 (left of the button) first.
+        let value: toml::Value = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let players: Vec<&str> = value["players"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let expected: Vec<&str> = (0..seats)
+            .map(|p| names[(record.config.button + 1 + p) % seats].as_str())
+            .collect();
+        assert_eq!(players, expected);
+        assert_eq!(from_phh(&text).unwrap().actions, record.actions);
+    }
+    let record = random_hand(&RandomHandOptions::default(), &mut rng);
+    assert!(to_phh_named(&record, &names[..1]).is_err());
+}
+
+#[test]
+fn pokerkit_reads_escaped_player_names() {
+    let Some(python) = ponder_oracles::python() else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("ponder-phh-names-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let names = hostile_names();
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let options = RandomHandOptions {
+        seats: (7, 7),
+        ..RandomHandOptions::default()
+    };
+    let record = random_hand(&options, &mut rng);
+    let path = dir.join("names.phh");
+    std::fs::write(&path, to_phh_named(&record, &names).unwrap()).unwrap();
+    let script = include_str!("../../../tools/pokerkit_phh.py");
+    let output = ponder_oracles::run_python(&python, script, &[path.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    let report: serde_json::Value = serde_json::from_str(output.trim()).unwrap();
+    assert_eq!(report["mismatches"], 0, "{:#}", report["examples"]);
+    let expected: Vec<&str> = (0..7)
+        .map(|p| names[(record.config.button + 1 + p) % 7].as_str())
+        .collect();
+    assert_eq!(report["players"][0], serde_json::json!(expected));
 }
 
 mod fuzz {

@@ -54,7 +54,8 @@ fn distinct_all_ins(hand: &HandRecord) -> usize {
 
 /// Stacks behind at the end of the betting (before pots are paid).
 fn replay(hand: &HandRecord) -> Vec<u64> {
-    let mut state = ponder_holdem::HandState::new(&hand.config, hand.deal).unwrap();
+    let mut state =
+        ponder_holdem::HandState::new(&hand.config.validate().unwrap(), hand.deal).unwrap();
     let mut behind = state.stacks().to_vec();
     for &action in &hand.actions {
         state.apply(action).unwrap();
@@ -66,7 +67,8 @@ fn replay(hand: &HandRecord) -> Vec<u64> {
 }
 
 fn reaches_showdown(hand: &HandRecord) -> bool {
-    let mut state = ponder_holdem::HandState::new(&hand.config, hand.deal).unwrap();
+    let mut state =
+        ponder_holdem::HandState::new(&hand.config.validate().unwrap(), hand.deal).unwrap();
     for &action in &hand.actions {
         state.apply(action).unwrap();
     }

@@ -1,7 +1,10 @@
 //! One test per rule of the engine, on hands small enough to check by hand.
 
 use ponder_cards::parse_cards;
-use ponder_holdem::{Action, ActionError, Betting, Deal, HandState, Street, TableConfig};
+use ponder_holdem::{
+    Action, ActionError, Betting, ConfigError, Deal, HandState, Street, Table, TableConfig,
+    MAX_CHIPS,
+};
 
 /// A deal from text: hole cards per seat, then the board.
 fn deal(holes: &[&str], board: &str) -> Deal {
@@ -29,6 +32,11 @@ fn nl(stacks: &[u64], button: usize) -> TableConfig {
     TableConfig::new(stacks.to_vec(), button, 1, 2, Betting::NoLimit)
 }
 
+/// The checked table of a configuration the test knows to be valid.
+fn table(config: &TableConfig) -> Table {
+    config.validate().unwrap()
+}
+
 fn play(hand: &mut HandState, actions: &[Action]) {
     for &action in actions {
         hand.apply(action)
@@ -40,8 +48,11 @@ use Action::{CheckCall as C, Fold as F, RaiseTo as R};
 
 #[test]
 fn heads_up_button_posts_small_blind_and_acts_first_preflop_last_after() {
-    let mut hand =
-        HandState::new(&nl(&[100, 100], 1), deal(&["AsKs", "2c7d"], "3h4h5h9cTd")).unwrap();
+    let mut hand = HandState::new(
+        &table(&nl(&[100, 100], 1)),
+        deal(&["AsKs", "2c7d"], "3h4h5h9cTd"),
+    )
+    .unwrap();
     assert_eq!(hand.street_bets(), [2, 1]);
     assert_eq!(hand.to_act(), Some(1));
     play(&mut hand, &[C, C]);
@@ -56,7 +67,7 @@ fn heads_up_button_posts_small_blind_and_acts_first_preflop_last_after() {
 #[test]
 fn min_raise_is_the_last_full_raise() {
     let mut hand = HandState::new(
-        &nl(&[500; 4], 0),
+        &table(&nl(&[500; 4], 0)),
         deal(&["AsKs", "2c7d", "3c8d", "4c9d"], "3h4h5h9cTd"),
     )
     .unwrap();
@@ -81,7 +92,7 @@ fn short_all_in_does_not_reopen_the_betting() {
     // Seat 3 opens to 10 (raise of 8); seat 0 goes all-in to 14 (4 more: short); the others call.
     let stacks = [14, 500, 500, 500];
     let mut hand = HandState::new(
-        &nl(&stacks, 0),
+        &table(&nl(&stacks, 0)),
         deal(&["AsKs", "2c7d", "3c8d", "4c9d"], "3h4h5h9cTd"),
     )
     .unwrap();
@@ -99,8 +110,11 @@ fn short_all_in_does_not_reopen_the_betting() {
 
 #[test]
 fn uncalled_bet_is_returned() {
-    let mut hand =
-        HandState::new(&nl(&[100, 300], 0), deal(&["AsKs", "2c7d"], "3h4h5h9cTd")).unwrap();
+    let mut hand = HandState::new(
+        &table(&nl(&[100, 300], 0)),
+        deal(&["AsKs", "2c7d"], "3h4h5h9cTd"),
+    )
+    .unwrap();
     // The big blind shoves 300 at a 100-chip stack that calls: 200 of it was never called.
     play(&mut hand, &[C, R(300), C]);
     assert!(hand.is_over());
@@ -112,7 +126,7 @@ fn uncalled_bet_is_returned() {
 fn side_pots_go_to_the_best_hand_among_those_who_reached_them() {
     // Seat 1 (50 chips) has the best hand, seat 2 (150) the second best, seat 0 (300) the worst.
     let mut hand = HandState::new(
-        &nl(&[300, 50, 150], 0),
+        &table(&nl(&[300, 50, 150], 0)),
         deal(&["7c6c", "KsKh", "AsAh"], "2c3d8hJsKd"),
     )
     .unwrap();
@@ -126,7 +140,11 @@ fn side_pots_go_to_the_best_hand_among_those_who_reached_them() {
 fn odd_chip_goes_to_the_first_winner_left_of_the_button() {
     let mut config = nl(&[100, 100, 100], 0);
     config.ante = 1;
-    let mut hand = HandState::new(&config, deal(&["2c3d", "4c5d", "6c7d"], "AsKsQsJsTs")).unwrap();
+    let mut hand = HandState::new(
+        &table(&config),
+        deal(&["2c3d", "4c5d", "6c7d"], "AsKsQsJsTs"),
+    )
+    .unwrap();
     play(&mut hand, &[F, C, C, C, C, C, C, C, C]);
     assert!(hand.is_over());
     // The board plays: 7 chips split 4/3, the odd one to seat 1.
@@ -135,8 +153,11 @@ fn odd_chip_goes_to_the_first_winner_left_of_the_button() {
 
 #[test]
 fn refuses_illegal_actions_without_changing_the_state() {
-    let mut hand =
-        HandState::new(&nl(&[100, 100], 0), deal(&["AsKs", "2c7d"], "3h4h5h9cTd")).unwrap();
+    let mut hand = HandState::new(
+        &table(&nl(&[100, 100], 0)),
+        deal(&["AsKs", "2c7d"], "3h4h5h9cTd"),
+    )
+    .unwrap();
     play(&mut hand, &[C]);
     let before = hand;
     assert_eq!(hand.apply(F), Err(ActionError::NothingToFold(1)));
@@ -165,7 +186,7 @@ fn fixed_limit_caps_the_raises() {
             max_raises: 4,
         },
     );
-    let mut hand = HandState::new(&config, deal(&["AsKs", "2c7d"], "3h4h5h9cTd")).unwrap();
+    let mut hand = HandState::new(&table(&config), deal(&["AsKs", "2c7d"], "3h4h5h9cTd")).unwrap();
     assert_eq!(hand.legal().unwrap().raise, Some((4, 4)));
     play(&mut hand, &[R(4), R(6), R(8)]);
     assert_eq!(
@@ -190,7 +211,7 @@ fn fixed_limit_caps_the_raises() {
 #[test]
 fn state_round_trips_through_json() {
     let mut hand = HandState::new(
-        &nl(&[100, 200, 300], 2),
+        &table(&nl(&[100, 200, 300], 2)),
         deal(&["AsKs", "2c7d", "9h9d"], "3h4h5h9cTd"),
     )
     .unwrap();
@@ -202,13 +223,71 @@ fn state_round_trips_through_json() {
 
 #[test]
 fn bad_tables_are_refused() {
-    assert!(HandState::new(&nl(&[100], 0), Deal::shuffled(2, 1)).is_err());
-    assert!(HandState::new(&nl(&[100, 100], 2), Deal::shuffled(2, 1)).is_err());
-    assert!(HandState::new(&nl(&[100, 0], 0), Deal::shuffled(2, 1)).is_err());
+    assert_eq!(nl(&[100], 0).validate(), Err(ConfigError::Seats(1)));
+    assert!(matches!(
+        nl(&[100, 100], 2).validate(),
+        Err(ConfigError::Button { .. })
+    ));
+    assert_eq!(nl(&[100, 0], 0).validate(), Err(ConfigError::EmptyStack(1)));
     let mut config = nl(&[100, 100], 0);
     config.straddle = 4;
     assert!(
-        HandState::new(&config, Deal::shuffled(2, 1)).is_err(),
+        matches!(config.validate(), Err(ConfigError::Straddle { .. })),
         "no straddle heads-up"
     );
+    let limit = |small_bet, big_bet| {
+        TableConfig::new(
+            vec![100, 100],
+            0,
+            1,
+            2,
+            Betting::FixedLimit {
+                small_bet,
+                big_bet,
+                max_raises: 4,
+            },
+        )
+        .validate()
+    };
+    assert_eq!(limit(0, 0), Err(ConfigError::LimitSizes));
+    assert!(limit(2, 4).is_ok());
+}
+
+#[test]
+fn amounts_above_max_chips_are_refused_and_the_limit_itself_plays_exactly() {
+    assert_eq!(
+        nl(&[100, MAX_CHIPS + 1], 0).validate(),
+        Err(ConfigError::TooManyChips {
+            what: "stack",
+            amount: MAX_CHIPS + 1
+        })
+    );
+    assert_eq!(
+        nl(&[100, u64::MAX], 0).validate(),
+        Err(ConfigError::TooManyChips {
+            what: "stack",
+            amount: u64::MAX
+        })
+    );
+    let mut config = nl(&[100, 100], 0);
+    config.big_blind = u64::MAX;
+    assert!(matches!(
+        config.validate(),
+        Err(ConfigError::TooManyChips {
+            what: "big blind",
+            ..
+        })
+    ));
+    // Nine seats all in for MAX_CHIPS: the pot is 9 * 2^48 and is paid out chip for chip.
+    let stacks = [MAX_CHIPS; 9];
+    let holes = [
+        "AsKs", "2c7d", "3c8d", "4c9d", "5cTd", "6cJd", "7cQd", "8cKd", "9cAd",
+    ];
+    let mut hand = HandState::new(&table(&nl(&stacks, 0)), deal(&holes, "3h4h5h9hTh")).unwrap();
+    play(&mut hand, &[R(MAX_CHIPS)]);
+    while !hand.is_over() {
+        play(&mut hand, &[C]);
+    }
+    assert_eq!(hand.final_stacks().iter().sum::<u64>(), 9 * MAX_CHIPS);
+    assert_eq!(hand.payoffs().iter().sum::<i64>(), 0);
 }

@@ -20,7 +20,6 @@
 #![allow(clippy::needless_range_loop)] // parallel flat arrays are indexed by node id on purpose
 
 mod agent;
-pub mod games;
 pub mod guarantee;
 mod resolve;
 pub mod scale;

@@ -9,12 +9,13 @@
 
 use std::collections::HashMap;
 
-use ponder_games::{CompiledTree, NodeId, CHANCE_CODE, TERMINAL_CODE};
+use ponder_games::{
+    Action, CompiledTree, Game, InfoSetId, NodeId, Turn, CHANCE_CODE, TERMINAL_CODE,
+};
+use ponder_solver::{best_response_values, CfrSolver, CfrVariant, Policy, Solver};
 
 /// Slack allowed in the safety check (rounding only).
 const SAFETY_TOLERANCE: f64 = 1e-12;
-
-const GADGET_CODE: u8 = 253;
 
 /// What one re-solve did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,33 +42,328 @@ pub struct Resolved {
     pub margin_gain: f64,
 }
 
-/// The gadget game in flat arrays: node 0 is a chance node over the subgame's roots, nodes
-/// `1..=roots` are the opponent's follow/terminate decisions, then each root's terminal and copy.
-struct Gadget {
-    code: Vec<u8>,
-    first_child: Vec<u32>,
-    count: Vec<u32>,
-    /// Local information set (gadget groups first) for decision nodes.
-    infoset: Vec<u32>,
-    /// Chance probability of reaching this node from its parent (1 otherwise).
-    edge: Vec<f64>,
-    /// Payoff of the re-solving player at terminals.
-    payoff: Vec<f64>,
-    /// First local slot of each local information set (plus one past the end).
-    first_slot: Vec<u32>,
-    /// Original first slot of each local information set (`u32::MAX` for gadget groups).
-    original_slot: Vec<u32>,
-    /// Acting player of each local information set (gadget groups belong to the opponent).
-    infoset_player: Vec<u8>,
-    /// Local nodes of each local information set.
-    infoset_nodes: Vec<Vec<u32>>,
-    /// Local id of each root's copy (the node below "follow").
-    root_copy: Vec<u32>,
-    /// Gadget group of each root.
+/// The re-solving gadget as a game on top of the original tree, compiled with
+/// [`CompiledTree::from_game`] and solved by ponder-solver's CFR+: chance picks a subgame root in
+/// proportion to `root_probability`; the opponent, per augmented information set (`root_group`),
+/// terminates (action 0, worth `terminate_payoff` to the re-solving player) or follows (action 1) into
+/// the root's subtree, played as in the original tree. In the gadget the re-solving player is player 0
+/// and its opponent player 1, so CFR's alternation updates the re-solving player first.
+struct GadgetGame<'a> {
+    tree: &'a CompiledTree,
+    /// The re-solving player's seat in the original tree.
+    player: usize,
+    roots: &'a [NodeId],
+    root_probability: Vec<f64>,
     root_group: Vec<u32>,
-    /// Reach of each root by chance and the re-solving player (unnormalised).
-    root_reach: Vec<f64>,
+    terminate_payoff: Vec<f64>,
+    /// Depth-limited gadgets stop at the subgame's chance nodes, where the opponent picks one of
+    /// these continuation strategies per augmented information set.
+    leaves: Option<&'a LeafValues>,
+}
+
+/// A history of the gadget game.
+#[derive(Debug, Clone, Copy)]
+enum GadgetState {
+    /// Chance picks a root.
+    Start,
+    /// The opponent chooses at root `0`: terminate or follow.
+    Choose(u32),
+    /// The opponent terminated at root `0`.
+    Terminated(u32),
+    /// A node of the original subtree (a depth-limit leaf when it is a chance node below a limit).
+    At(NodeId),
+    /// The opponent chose continuation `1` at depth-limit leaf `0`.
+    Continued(NodeId, u32),
+}
+
+/// Gadget actions: terminate or follow at a root, else the index of the child or the continuation.
+const TERMINATE: Action = 0;
+const FOLLOW: Action = 1;
+
+impl GadgetGame<'_> {
+    fn is_leaf(&self, node: NodeId) -> bool {
+        self.leaves.is_some() && self.tree.node_codes()[node.index()] == CHANCE_CODE
+    }
+
+    /// The gadget's seat of an original player (the re-solving player is 0).
+    fn seat(&self, original: usize) -> usize {
+        usize::from(original != self.player)
+    }
+}
+
+impl Game for GadgetGame<'_> {
+    type State = GadgetState;
+
+    fn game_string(&self) -> String {
+        format!("resolving gadget of {}", self.tree.game())
+    }
+
+    fn num_players(&self) -> usize {
+        2
+    }
+
+    fn initial_state(&self) -> GadgetState {
+        GadgetState::Start
+    }
+
+    fn turn(&self, state: &GadgetState) -> Turn {
+        match *state {
+            GadgetState::Start => Turn::Chance,
+            GadgetState::Choose(_) => Turn::Player(1),
+            GadgetState::Terminated(_) | GadgetState::Continued(..) => Turn::Terminal,
+            GadgetState::At(node) => match self.tree.node_codes()[node.index()] {
+                TERMINAL_CODE => Turn::Terminal,
+                CHANCE_CODE if self.leaves.is_some() => Turn::Player(1),
+                CHANCE_CODE => Turn::Chance,
+                actor => Turn::Player(self.seat(actor as usize)),
+            },
+        }
+    }
+
+    fn chance_outcomes(&self, state: &GadgetState) -> Vec<(Action, f64)> {
+        match *state {
+            GadgetState::Start => (0..self.roots.len() as Action)
+                .zip(self.root_probability.iter().copied())
+                .collect(),
+            GadgetState::At(node) => self
+                .tree
+                .children(node)
+                .enumerate()
+                .map(|(index, child)| {
+                    (
+                        index as Action,
+                        self.tree.edge_probability(NodeId(child as u32)),
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn legal_actions(&self, state: &GadgetState) -> Vec<Action> {
+        match *state {
+            GadgetState::Choose(_) => vec![TERMINATE, FOLLOW],
+            GadgetState::At(node) if self.is_leaf(node) => {
+                (0..self.leaves.map_or(0, LeafValues::continuations) as Action).collect()
+            }
+            GadgetState::At(node) => (0..self.tree.children(node).len() as Action).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn apply(&self, state: &mut GadgetState, action: Action) {
+        *state = match *state {
+            GadgetState::Start => GadgetState::Choose(action),
+            GadgetState::Choose(index) if action == TERMINATE => GadgetState::Terminated(index),
+            GadgetState::Choose(index) => GadgetState::At(self.roots[index as usize]),
+            GadgetState::At(node) if self.is_leaf(node) => GadgetState::Continued(node, action),
+            GadgetState::At(node) => GadgetState::At(NodeId(
+                (self.tree.children(node).start + action as usize) as u32,
+            )),
+            terminal => terminal,
+        };
+    }
+
+    fn info_state_key(&self, state: &GadgetState, _player: usize) -> String {
+        match *state {
+            GadgetState::Choose(index) => format!("g{}", self.root_group[index as usize]),
+            GadgetState::At(node) if self.is_leaf(node) => {
+                format!("l{}", leaf_group_key(self.tree, node, 1 - self.player))
+            }
+            GadgetState::At(node) => format!("i{}", self.tree.node_infosets()[node.index()]),
+            _ => String::new(),
+        }
+    }
+
+    fn public_state_key(&self, _state: &GadgetState) -> String {
+        // Nothing reads the gadget's public states.
+        String::new()
+    }
+
+    fn returns(&self, state: &GadgetState) -> Vec<f64> {
+        let value = match *state {
+            GadgetState::Terminated(index) => self.terminate_payoff[index as usize],
+            GadgetState::At(node) => self.tree.returns(node)[self.player],
+            GadgetState::Continued(node, continuation) => self.leaves.map_or(0.0, |leaves| {
+                leaves.value(1 - self.player, continuation as usize, node, self.player)
+            }),
+            _ => 0.0,
+        };
+        vec![value, -value]
+    }
+
+    fn action_name(&self, action: Action) -> String {
+        action.to_string()
+    }
+}
+
+/// A compiled gadget and how its information sets map back to the original tree.
+struct Gadget {
+    tree: CompiledTree,
+    /// Per gadget information set: the original set it copies (`None` for the gadget's own sets).
+    original: Vec<Option<InfoSetId>>,
+}
+
+impl Gadget {
+    fn compile(game: &GadgetGame) -> Self {
+        // The gadget copies a valid tree with valid probabilities, so compiling it cannot fail.
+        let tree = CompiledTree::from_game(game).expect("a re-solving gadget is a valid game");
+        let original = (0..tree.num_infosets())
+            .map(|infoset| {
+                tree.infoset_key(InfoSetId(infoset as u32))
+                    .strip_prefix('i')
+                    .and_then(|id| id.parse().ok())
+                    .map(InfoSetId)
+            })
+            .collect();
+        Self { tree, original }
+    }
+
+    /// The original per-slot `policy` in the gadget's slots (the gadget's own sets get 0).
+    fn local_policy(&self, original_tree: &CompiledTree, policy: &[f64]) -> Policy {
+        let mut local = vec![0.0; self.tree.num_slots()];
+        for (infoset, original) in self.original.iter().enumerate() {
+            if let Some(original) = original {
+                let slots = self.tree.slots(InfoSetId(infoset as u32));
+                local[slots].copy_from_slice(&policy[original_tree.slots(*original)]);
+            }
+        }
+        Policy::from_probabilities(local)
+    }
+
+    /// Opponent counterfactual best-response value of each group (ponder-solver's best response on
+    /// the gadget, read at the roots' "follow" nodes and weighted by the roots' reach), the re-solving
+    /// player playing `policy` (gadget slots) inside the subgame.
+    fn opponent_root_values(
+        &self,
+        policy: &Policy,
+        root_group: &[u32],
+        root_reach: &[f64],
+        groups: usize,
+    ) -> Vec<f64> {
+        let values = best_response_values(&self.tree, policy, 1);
+        let mut totals = vec![0.0; groups];
+        for (index, (&group, &reach)) in root_group.iter().zip(root_reach).enumerate() {
+            // Chance's outcome `index` is root `index`'s terminate-or-follow choice.
+            let choose = self.tree.children(self.tree.root()).start + index;
+            let follow = self.tree.children(NodeId(choose as u32)).start + FOLLOW as usize;
+            totals[group as usize] += reach * values[follow];
+        }
+        totals
+    }
+
+    /// Runs `iterations` of CFR+ (alternating, re-solving player first) and returns the re-solving
+    /// player's average strategy as slot writes into the original tree; sets the average never reached
+    /// keep `policy`.
+    fn solve(
+        &self,
+        original_tree: &CompiledTree,
+        iterations: usize,
+        policy: &[f64],
+    ) -> Vec<(u32, f64)> {
+        let mut solver = CfrSolver::new(&self.tree, CfrVariant::Plus, false);
+        for _ in 0..iterations {
+            solver.iterate();
+        }
+        let weights = solver.average_weights();
+        let mut writes = Vec::new();
+        for infoset in self.tree.infosets_of(0) {
+            let Some(original) = self.original[infoset] else {
+                continue;
+            };
+            let slots = self.tree.slots(InfoSetId(infoset as u32));
+            let original_slots = original_tree.slots(original);
+            let total: f64 = weights[slots.clone()].iter().sum();
+            for (slot, original_slot) in slots.zip(original_slots) {
+                let probability = if total > 0.0 {
+                    weights[slot] / total
+                } else {
+                    policy[original_slot]
+                };
+                writes.push((original_slot as u32, probability));
+            }
+        }
+        writes
+    }
+}
+
+/// The roots' grouping and reach, shared by every gadget of one re-solve.
+struct Roots<'a> {
+    roots: &'a [NodeId],
+    group: Vec<u32>,
     groups: usize,
+    /// Reach of each root by chance and the re-solving player (unnormalised).
+    reach: Vec<f64>,
+}
+
+impl<'a> Roots<'a> {
+    fn new(tree: &CompiledTree, policy: &[f64], roots: &'a [NodeId], player: usize) -> Self {
+        let group_keys = opponent_groups(tree, roots, 1 - player);
+        let mut group_index: HashMap<u64, u32> = HashMap::new();
+        let group: Vec<u32> = group_keys
+            .iter()
+            .map(|key| {
+                let next = group_index.len() as u32;
+                *group_index.entry(*key).or_insert(next)
+            })
+            .collect();
+        let reach = roots
+            .iter()
+            .map(|&root| reach_of(tree, policy, root, player))
+            .collect();
+        Self {
+            roots,
+            group,
+            groups: group_index.len(),
+            reach,
+        }
+    }
+
+    /// The gadget over these roots with chance weights `probability` (normalised here; uniform when
+    /// they sum to 0, which only happens for unreachable subgames, whose gadget is never solved).
+    fn gadget(
+        &self,
+        tree: &CompiledTree,
+        player: usize,
+        probability: &[f64],
+        terminate_payoff: Vec<f64>,
+        leaves: Option<&LeafValues>,
+    ) -> Gadget {
+        let total: f64 = probability.iter().sum();
+        let root_probability = if total > 0.0 {
+            probability.iter().map(|weight| weight / total).collect()
+        } else {
+            vec![1.0 / self.roots.len() as f64; self.roots.len()]
+        };
+        Gadget::compile(&GadgetGame {
+            tree,
+            player,
+            roots: self.roots,
+            root_probability,
+            root_group: self.group.clone(),
+            terminate_payoff,
+            leaves,
+        })
+    }
+
+    /// Terminate payoffs: the opponent's value per unit of reach in its group, negated for the player.
+    fn terminate_payoffs(&self, opponent_values: &[f64]) -> Vec<f64> {
+        let mut group_reach = vec![0.0; self.groups];
+        for (&group, &reach) in self.group.iter().zip(&self.reach) {
+            group_reach[group as usize] += reach;
+        }
+        self.group
+            .iter()
+            .map(|&group| {
+                let group = group as usize;
+                if group_reach[group] > 0.0 {
+                    -opponent_values[group] / group_reach[group]
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
 }
 
 /// Opponent augmented-information-set grouping of the roots: the opponent's information set at a
@@ -255,475 +551,6 @@ fn reach_of(tree: &CompiledTree, policy: &[f64], node: NodeId, player: usize) ->
     reach
 }
 
-impl Gadget {
-    fn build(
-        tree: &CompiledTree,
-        policy: &[f64],
-        roots: &[NodeId],
-        player: usize,
-        leaves: Option<&LeafValues>,
-    ) -> Self {
-        let opponent = 1 - player;
-        let group_keys = opponent_groups(tree, roots, opponent);
-        let mut group_index: HashMap<u64, u32> = HashMap::new();
-        let root_group: Vec<u32> = group_keys
-            .iter()
-            .map(|key| {
-                let next = group_index.len() as u32;
-                *group_index.entry(*key).or_insert(next)
-            })
-            .collect();
-        let groups = group_index.len();
-        let root_reach: Vec<f64> = roots
-            .iter()
-            .map(|&root| reach_of(tree, policy, root, player))
-            .collect();
-        let total: f64 = root_reach.iter().sum();
-        let k = roots.len();
-        let mut gadget = Gadget {
-            code: Vec::new(),
-            first_child: Vec::new(),
-            count: Vec::new(),
-            infoset: Vec::new(),
-            edge: Vec::new(),
-            payoff: Vec::new(),
-            first_slot: vec![0],
-            original_slot: Vec::new(),
-            infoset_player: Vec::new(),
-            infoset_nodes: Vec::new(),
-            root_copy: Vec::new(),
-            root_group,
-            root_reach,
-            groups,
-        };
-        for _ in 0..groups {
-            gadget.add_infoset(2, u32::MAX, opponent as u8);
-        }
-        // Root chance node.
-        gadget.push(CHANCE_CODE, 1, k as u32, u32::MAX, 1.0);
-        for index in 0..k {
-            let probability = if total > 0.0 {
-                gadget.root_reach[index] / total
-            } else {
-                0.0
-            };
-            let group = gadget.root_group[index];
-            gadget.push(
-                GADGET_CODE,
-                (1 + k + 2 * index) as u32,
-                2,
-                group,
-                probability,
-            );
-            gadget.infoset_nodes[group as usize].push((1 + index) as u32);
-        }
-        // Terminate / follow pairs, then the subtrees breadth-first.
-        // Queue entries: (original node, continuation index for a leaf's terminal or u32::MAX).
-        let mut queue: Vec<(u32, u32)> = Vec::new();
-        let mut leaf_groups: HashMap<u64, u32> = HashMap::new();
-        let mut local_infoset: HashMap<u32, u32> = HashMap::new();
-        for &root in roots {
-            gadget.push(TERMINAL_CODE, 0, 0, u32::MAX, 1.0);
-            gadget.root_copy.push(gadget.code.len() as u32);
-            gadget.push(0, 0, 0, u32::MAX, 1.0); // filled when dequeued
-            queue.push((root.0, u32::MAX));
-        }
-        let codes = tree.node_codes();
-        let infosets = tree.node_infosets();
-        let first_slots = tree.infoset_first_slots();
-        // Queue position -> local id: the root copies sit in the terminal/copy pairs, the rest follow.
-        let local_of = |position: usize| -> usize {
-            if position < k {
-                2 + k + 2 * position
-            } else {
-                1 + 2 * k + position
-            }
-        };
-        let mut head = 0;
-        while head < queue.len() {
-            let (original_node, continuation) = queue[head];
-            let node = NodeId(original_node);
-            let local = local_of(head);
-            if continuation != u32::MAX {
-                let leaves = leaves.expect("continuations only with leaf values");
-                gadget.code[local] = TERMINAL_CODE;
-                gadget.payoff[local] =
-                    leaves.value(1 - player, continuation as usize, node, player);
-                head += 1;
-                continue;
-            }
-            if let (Some(leaves), true) = (leaves, head >= k && codes[node.index()] == CHANCE_CODE)
-            {
-                // Depth limit: the opponent picks a continuation strategy per augmented information set.
-                let key = leaf_group_key(tree, node, 1 - player);
-                let next = gadget.first_slot.len() as u32 - 1;
-                let id = *leaf_groups.entry(key).or_insert(next);
-                if id == next {
-                    gadget.add_infoset(leaves.count as u32, u32::MAX, (1 - player) as u8);
-                }
-                gadget.code[local] = GADGET_CODE;
-                gadget.infoset[local] = id;
-                gadget.infoset_nodes[id as usize].push(local as u32);
-                gadget.first_child[local] = local_of(queue.len()) as u32;
-                gadget.count[local] = leaves.count as u32;
-                for index in 0..leaves.count {
-                    queue.push((original_node, index as u32));
-                    gadget.push(0, 0, 0, u32::MAX, 1.0);
-                }
-                head += 1;
-                continue;
-            }
-            let code = codes[node.index()];
-            let children = tree.children(node);
-            gadget.code[local] = code;
-            gadget.first_child[local] = local_of(queue.len()) as u32;
-            gadget.count[local] = children.len() as u32;
-            if code == TERMINAL_CODE {
-                gadget.payoff[local] = tree.returns(node)[player];
-            } else if code != CHANCE_CODE {
-                let original = infosets[node.index()];
-                let next = gadget.first_slot.len() as u32 - 1;
-                let id = *local_infoset.entry(original).or_insert(next);
-                if id == next {
-                    let slots = tree.slots(ponder_games::InfoSetId(original)).len() as u32;
-                    gadget.add_infoset(slots, first_slots[original as usize], code);
-                }
-                gadget.infoset[local] = id;
-                gadget.infoset_nodes[id as usize].push(local as u32);
-            }
-            for child in children {
-                queue.push((child as u32, u32::MAX));
-                gadget.push(
-                    0,
-                    0,
-                    0,
-                    u32::MAX,
-                    tree.edge_probability(NodeId(child as u32)),
-                );
-            }
-            head += 1;
-        }
-        // Fix the terminate payoffs and gadget node ids once values are known by the caller.
-        gadget
-    }
-
-    /// The per-slot `policy` in this gadget's local slots (gadget sets get 0).
-    fn local_strategy(&self, policy: &[f64]) -> Vec<f64> {
-        let mut local = vec![0.0; self.num_slots()];
-        for infoset in 0..self.infoset_player.len() {
-            let original = self.original_slot[infoset];
-            if original == u32::MAX {
-                continue;
-            }
-            let range = self.first_slot[infoset] as usize..self.first_slot[infoset + 1] as usize;
-            for (offset, slot) in range.enumerate() {
-                local[slot] = policy[original as usize + offset];
-            }
-        }
-        local
-    }
-
-    /// Terminate payoffs: the opponent's value per unit of reach in its group, negated for the player.
-    fn set_terminate_payoffs(&mut self, opponent_values: &[f64]) {
-        let mut group_reach = vec![0.0; self.groups];
-        for (index, &group) in self.root_group.iter().enumerate() {
-            group_reach[group as usize] += self.root_reach[index];
-        }
-        for index in 0..self.root_group.len() {
-            let group = self.root_group[index] as usize;
-            let terminal = self.first_child[1 + index] as usize;
-            self.payoff[terminal] = if group_reach[group] > 0.0 {
-                -opponent_values[group] / group_reach[group]
-            } else {
-                0.0
-            };
-        }
-    }
-
-    fn add_infoset(&mut self, slots: u32, original: u32, player: u8) {
-        let last = *self.first_slot.last().expect("starts with 0");
-        self.first_slot.push(last + slots);
-        self.original_slot.push(original);
-        self.infoset_player.push(player);
-        self.infoset_nodes.push(Vec::new());
-    }
-
-    fn push(&mut self, code: u8, first_child: u32, count: u32, infoset: u32, edge: f64) {
-        self.code.push(code);
-        self.first_child.push(first_child);
-        self.count.push(count);
-        self.infoset.push(infoset);
-        self.edge.push(edge);
-        self.payoff.push(0.0);
-    }
-
-    fn num_slots(&self) -> usize {
-        *self.first_slot.last().expect("non-empty") as usize
-    }
-
-    /// The acting player at a local decision node.
-    #[inline]
-    fn actor(&self, node: usize) -> usize {
-        self.infoset_player[self.infoset[node] as usize] as usize
-    }
-
-    /// Opponent counterfactual best-response value of each group, the re-solving player playing
-    /// `strategy` (local slots) inside the subgame. Gadget nodes are ignored.
-    fn opponent_root_values(&self, strategy: &[f64], player: usize) -> Vec<f64> {
-        let opponent = 1 - player;
-        let n = self.code.len();
-        // Counterfactual reach of the opponent (chance and the player), from each root's reach.
-        let mut reach = vec![0.0; n];
-        for (index, &copy) in self.root_copy.iter().enumerate() {
-            reach[copy as usize] = self.root_reach[index];
-        }
-        let start = self.root_copy.first().map_or(n, |&copy| copy as usize);
-        for node in start..n {
-            let code = self.code[node];
-            if code == TERMINAL_CODE {
-                continue;
-            }
-            let first = self.first_child[node] as usize;
-            for index in 0..self.count[node] as usize {
-                let child = first + index;
-                let probability = if code == CHANCE_CODE {
-                    self.edge[child]
-                } else if self.actor(node) == player {
-                    strategy[self.first_slot[self.infoset[node] as usize] as usize + index]
-                } else {
-                    1.0
-                };
-                reach[child] = reach[node] * probability;
-            }
-        }
-        let mut value = vec![f64::NAN; n];
-        let mut choice = vec![u32::MAX; self.infoset_player.len()];
-        let mut values = vec![0.0; self.groups];
-        for (index, &copy) in self.root_copy.iter().enumerate() {
-            let root_value = self.best_value(
-                copy as usize,
-                strategy,
-                opponent,
-                &reach,
-                &mut value,
-                &mut choice,
-            );
-            values[self.root_group[index] as usize] += self.root_reach[index] * root_value;
-        }
-        values
-    }
-
-    fn best_value(
-        &self,
-        node: usize,
-        strategy: &[f64],
-        opponent: usize,
-        reach: &[f64],
-        value: &mut [f64],
-        choice: &mut [u32],
-    ) -> f64 {
-        if !value[node].is_nan() {
-            return value[node];
-        }
-        let code = self.code[node];
-        let first = self.first_child[node] as usize;
-        let count = self.count[node] as usize;
-        let result = if code == TERMINAL_CODE {
-            -self.payoff[node]
-        } else if code == CHANCE_CODE {
-            let mut total = 0.0;
-            for child in first..first + count {
-                total += self.edge[child]
-                    * self.best_value(child, strategy, opponent, reach, value, choice);
-            }
-            total
-        } else if self.actor(node) == opponent {
-            let infoset = self.infoset[node] as usize;
-            if choice[infoset] == u32::MAX {
-                let mut totals = vec![0.0; count];
-                for &member in &self.infoset_nodes[infoset] {
-                    let member = member as usize;
-                    let member_first = self.first_child[member] as usize;
-                    for (index, total) in totals.iter_mut().enumerate() {
-                        *total += reach[member]
-                            * self.best_value(
-                                member_first + index,
-                                strategy,
-                                opponent,
-                                reach,
-                                value,
-                                choice,
-                            );
-                    }
-                }
-                let mut best = 0;
-                for index in 1..count {
-                    if totals[index] > totals[best] {
-                        best = index;
-                    }
-                }
-                choice[infoset] = best as u32;
-            }
-            self.best_value(
-                first + choice[infoset] as usize,
-                strategy,
-                opponent,
-                reach,
-                value,
-                choice,
-            )
-        } else {
-            let offset = self.first_slot[self.infoset[node] as usize] as usize;
-            let mut total = 0.0;
-            for index in 0..count {
-                let probability = strategy[offset + index];
-                if probability != 0.0 {
-                    total += probability
-                        * self.best_value(first + index, strategy, opponent, reach, value, choice);
-                }
-            }
-            total
-        };
-        value[node] = result;
-        result
-    }
-
-    /// Runs `iterations` of alternating CFR+ on the gadget and returns the re-solving player's average
-    /// strategy in local slots (sets never reached keep `fallback`).
-    fn solve(&self, iterations: usize, player: usize, fallback: &[f64]) -> Vec<f64> {
-        let n = self.code.len();
-        let slots = self.num_slots();
-        let mut regret = vec![0.0; slots];
-        let mut average = vec![0.0; slots];
-        let mut strategy = vec![0.0; slots];
-        let mut reach = [vec![0.0; n], vec![0.0; n]];
-        let mut chance = vec![0.0; n];
-        let mut value = vec![0.0; n];
-        let infosets = self.infoset_player.len();
-        let update_strategy = |regret: &[f64], strategy: &mut [f64], who: usize| {
-            for infoset in 0..infosets {
-                if self.infoset_player[infoset] as usize != who {
-                    continue;
-                }
-                let range =
-                    self.first_slot[infoset] as usize..self.first_slot[infoset + 1] as usize;
-                let total: f64 = regret[range.clone()].iter().sum();
-                if total > 0.0 {
-                    for slot in range {
-                        strategy[slot] = regret[slot] / total;
-                    }
-                } else {
-                    let uniform = 1.0 / range.len() as f64;
-                    strategy[range].fill(uniform);
-                }
-            }
-        };
-        update_strategy(&regret, &mut strategy, 0);
-        update_strategy(&regret, &mut strategy, 1);
-        // Chance reach never changes.
-        chance[0] = 1.0;
-        for node in 0..n {
-            if self.code[node] == TERMINAL_CODE {
-                continue;
-            }
-            let first = self.first_child[node] as usize;
-            for child in first..first + self.count[node] as usize {
-                chance[child] = chance[node]
-                    * if self.code[node] == CHANCE_CODE {
-                        self.edge[child]
-                    } else {
-                        1.0
-                    };
-            }
-        }
-        for iteration in 1..=iterations {
-            for traverser in [player, 1 - player] {
-                // Forward: each player's own reach.
-                reach[0][0] = 1.0;
-                reach[1][0] = 1.0;
-                for node in 0..n {
-                    let code = self.code[node];
-                    if code == TERMINAL_CODE {
-                        continue;
-                    }
-                    let first = self.first_child[node] as usize;
-                    let count = self.count[node] as usize;
-                    if code == CHANCE_CODE {
-                        for child in first..first + count {
-                            reach[0][child] = reach[0][node];
-                            reach[1][child] = reach[1][node];
-                        }
-                    } else {
-                        let actor = self.actor(node);
-                        let offset = self.first_slot[self.infoset[node] as usize] as usize;
-                        for index in 0..count {
-                            let child = first + index;
-                            reach[actor][child] = reach[actor][node] * strategy[offset + index];
-                            reach[1 - actor][child] = reach[1 - actor][node];
-                        }
-                    }
-                }
-                // Backward: values for the traverser; regrets and averages at its sets.
-                let sign = if traverser == player { 1.0 } else { -1.0 };
-                let other = 1 - traverser;
-                for node in (0..n).rev() {
-                    let code = self.code[node];
-                    if code == TERMINAL_CODE {
-                        value[node] = sign * self.payoff[node];
-                        continue;
-                    }
-                    let first = self.first_child[node] as usize;
-                    let count = self.count[node] as usize;
-                    if code == CHANCE_CODE {
-                        let mut total = 0.0;
-                        for child in first..first + count {
-                            total += self.edge[child] * value[child];
-                        }
-                        value[node] = total;
-                        continue;
-                    }
-                    let actor = self.actor(node);
-                    let offset = self.first_slot[self.infoset[node] as usize] as usize;
-                    let mut total = 0.0;
-                    for index in 0..count {
-                        total += strategy[offset + index] * value[first + index];
-                    }
-                    value[node] = total;
-                    if actor == traverser {
-                        let counterfactual = chance[node] * reach[other][node];
-                        let own = reach[traverser][node] * iteration as f64;
-                        for index in 0..count {
-                            regret[offset + index] +=
-                                counterfactual * (value[first + index] - total);
-                            average[offset + index] += own * strategy[offset + index];
-                        }
-                    }
-                }
-                for slot in regret.iter_mut() {
-                    if *slot < 0.0 {
-                        *slot = 0.0;
-                    }
-                }
-                update_strategy(&regret, &mut strategy, traverser);
-            }
-        }
-        let mut result = fallback.to_vec();
-        for infoset in 0..infosets {
-            if self.infoset_player[infoset] as usize != player {
-                continue;
-            }
-            let range = self.first_slot[infoset] as usize..self.first_slot[infoset + 1] as usize;
-            let total: f64 = average[range.clone()].iter().sum();
-            if total > 0.0 {
-                for slot in range {
-                    result[slot] = average[slot] / total;
-                }
-            }
-        }
-        result
-    }
-}
-
 /// Re-solves the subgame below public-state roots `roots` (decision nodes of `player`, all in one
 /// public state) for `player` with `iterations` of CFR+ on the re-solving gadget, starting from the
 /// current per-slot `policy`. Returns the slot writes that replace `player`'s strategy in the subgame
@@ -761,11 +588,20 @@ fn resolve_with(
     iterations: usize,
     leaves: Option<&LeafValues>,
 ) -> Resolved {
-    let full = Gadget::build(tree, policy, roots, player, None);
-    let mut limited = leaves.map(|leaves| Gadget::build(tree, policy, roots, player, Some(leaves)));
-    let gadget_nodes = limited.as_ref().unwrap_or(&full).code.len();
-    let total_reach: f64 = full.root_reach.iter().sum();
+    let shared = Roots::new(tree, policy, roots, player);
+    let placeholder = vec![0.0; roots.len()];
+    // Terminate payoffs do not enter the opponent's values at the roots, so one gadget with
+    // placeholders measures them before and after; the one that is solved carries the real ones.
+    let full = shared.gadget(tree, player, &shared.reach, placeholder.clone(), None);
+    let total_reach: f64 = shared.reach.iter().sum();
     if total_reach <= 0.0 || iterations == 0 {
+        let gadget_nodes = match leaves {
+            Some(leaves) => shared
+                .gadget(tree, player, &shared.reach, placeholder, Some(leaves))
+                .tree
+                .num_nodes(),
+            None => full.tree.num_nodes(),
+        };
         return Resolved {
             outcome: ResolveOutcome::Unreachable,
             writes: Vec::new(),
@@ -773,29 +609,30 @@ fn resolve_with(
             margin_gain: 0.0,
         };
     }
-    let current = full.local_strategy(policy);
-    let before = full.opponent_root_values(&current, player);
-    let mut full = full;
-    let solved = limited.as_mut().unwrap_or(&mut full);
-    solved.set_terminate_payoffs(&before);
-    let solved_current = solved.local_strategy(policy);
-    let strategy = solved.solve(iterations, player, &solved_current);
+    let value = |policy: &[f64]| {
+        full.opponent_root_values(
+            &full.local_policy(tree, policy),
+            &shared.group,
+            &shared.reach,
+            shared.groups,
+        )
+    };
+    let before = value(policy);
+    let solved = shared.gadget(
+        tree,
+        player,
+        &shared.reach,
+        shared.terminate_payoffs(&before),
+        leaves,
+    );
+    let gadget_nodes = solved.tree.num_nodes();
     // The searcher's new strategy where the solved gadget has it, the current one below the limit.
+    let writes = solved.solve(tree, iterations, policy);
     let mut combined = policy.to_vec();
-    let solved: &Gadget = limited.as_ref().unwrap_or(&full);
-    let mut writes = Vec::new();
-    for infoset in 0..solved.infoset_player.len() {
-        let original = solved.original_slot[infoset];
-        if original == u32::MAX || solved.infoset_player[infoset] as usize != player {
-            continue;
-        }
-        let range = solved.first_slot[infoset] as usize..solved.first_slot[infoset + 1] as usize;
-        for (offset, slot) in range.enumerate() {
-            writes.push((original + offset as u32, strategy[slot]));
-            combined[original as usize + offset] = strategy[slot];
-        }
+    for &(slot, probability) in &writes {
+        combined[slot as usize] = probability;
     }
-    let after = full.opponent_root_values(&full.local_strategy(&combined), player);
+    let after = value(&combined);
     let mut margin_gain = 0.0;
     let mut safe = true;
     for (old, new) in before.iter().zip(&after) {
@@ -830,11 +667,10 @@ pub fn resolve_unsafe(
     player: usize,
     iterations: usize,
 ) -> Resolved {
-    let mut gadget = Gadget::build(tree, policy, roots, player, None);
-    let gadget_nodes = gadget.code.len();
+    let shared = Roots::new(tree, policy, roots, player);
     let joint: Vec<f64> = roots
         .iter()
-        .zip(&gadget.root_reach)
+        .zip(&shared.reach)
         .map(|(&root, &reach)| {
             let chance = reach_of(tree, policy, root, usize::MAX);
             if chance > 0.0 {
@@ -844,6 +680,9 @@ pub fn resolve_unsafe(
             }
         })
         .collect();
+    // Terminating is made worthless to the opponent, so it always plays the subgame.
+    let gadget = shared.gadget(tree, player, &joint, vec![1e9; roots.len()], None);
+    let gadget_nodes = gadget.tree.num_nodes();
     let total: f64 = joint.iter().sum();
     if total <= 0.0 || iterations == 0 {
         return Resolved {
@@ -853,28 +692,9 @@ pub fn resolve_unsafe(
             margin_gain: 0.0,
         };
     }
-    for (index, reach) in joint.iter().enumerate() {
-        gadget.edge[1 + index] = reach / total;
-        // Terminating is made worthless to the opponent, so it always plays the subgame.
-        let terminal = gadget.first_child[1 + index] as usize;
-        gadget.payoff[terminal] = 1e9;
-    }
-    let current = gadget.local_strategy(policy);
-    let strategy = gadget.solve(iterations, player, &current);
-    let mut writes = Vec::new();
-    for infoset in 0..gadget.infoset_player.len() {
-        let original = gadget.original_slot[infoset];
-        if original == u32::MAX || gadget.infoset_player[infoset] as usize != player {
-            continue;
-        }
-        let range = gadget.first_slot[infoset] as usize..gadget.first_slot[infoset + 1] as usize;
-        for (offset, slot) in range.enumerate() {
-            writes.push((original + offset as u32, strategy[slot]));
-        }
-    }
     Resolved {
         outcome: ResolveOutcome::Improved,
-        writes,
+        writes: gadget.solve(tree, iterations, policy),
         gadget_nodes,
         margin_gain: 0.0,
     }

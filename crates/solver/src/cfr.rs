@@ -217,6 +217,12 @@ impl<'t> CfrSolver<'t> {
         &self.regret
     }
 
+    /// Cumulative average-policy weights per slot (what [`Solver::average_policy`] normalises), so a
+    /// caller can tell information sets never reached (zero total) from uniformly played ones.
+    pub fn average_weights(&self) -> &[f64] {
+        &self.average
+    }
+
     /// Whether iterations run on the public-tree vector form (bit-identical iterates, faster).
     pub fn uses_vector_form(&self) -> bool {
         self.vector.is_some()

@@ -160,9 +160,13 @@ impl BestResponse<'_> {
     }
 }
 
-/// Best-response value of `player` against `policy` (the others' part of it) and the best response
-/// itself as a pure policy over `player`'s information sets (other sets keep `policy`'s probabilities).
-pub fn best_response(tree: &CompiledTree, policy: &Policy, player: usize) -> (f64, Policy) {
+/// Runs the memoised best response for `player` from the root and resolves every information set of
+/// `player`, including those the best response never reaches.
+fn solve_best_response<'a>(
+    tree: &'a CompiledTree,
+    policy: &'a Policy,
+    player: usize,
+) -> BestResponse<'a> {
     let mut solver = BestResponse {
         tree,
         policy,
@@ -171,13 +175,21 @@ pub fn best_response(tree: &CompiledTree, policy: &Policy, player: usize) -> (f6
         value: vec![f64::NAN; tree.num_nodes()],
         choice: vec![u32::MAX; tree.num_infosets()],
     };
-    let value = solver.value(0);
+    solver.value(0);
     // Sets unreachable under the best response still get an action, for a complete policy.
     for infoset in tree.infosets_of(player) {
         if solver.choice[infoset] == u32::MAX {
             solver.resolve(infoset);
         }
     }
+    solver
+}
+
+/// Best-response value of `player` against `policy` (the others' part of it) and the best response
+/// itself as a pure policy over `player`'s information sets (other sets keep `policy`'s probabilities).
+pub fn best_response(tree: &CompiledTree, policy: &Policy, player: usize) -> (f64, Policy) {
+    let solver = solve_best_response(tree, policy, player);
+    let value = solver.value[0];
     let mut probabilities = policy.probabilities().to_vec();
     for infoset in tree.infosets_of(player) {
         let slots = tree.slots(InfoSetId(infoset as u32));
@@ -187,6 +199,22 @@ pub fn best_response(tree: &CompiledTree, policy: &Policy, player: usize) -> (f6
         }
     }
     (value, Policy::from_probabilities(probabilities))
+}
+
+/// The value for `player` of every node when `player` plays [`best_response`] to the others' part of
+/// `policy`: what `player` expects from that history on, not weighted by the chance of reaching it
+/// (entry 0 is the best-response value). Subgame methods read it at their roots, e.g. the
+/// counterfactual best-response values that safe re-solving must not let rise.
+pub fn best_response_values(tree: &CompiledTree, policy: &Policy, player: usize) -> Vec<f64> {
+    let mut solver = solve_best_response(tree, policy, player);
+    // The root's recursion skips subtrees below moves the others never make; every set's choice is
+    // fixed now, so children-first order fills them in with the same arithmetic.
+    for node in (0..tree.num_nodes()).rev() {
+        if solver.value[node].is_nan() {
+            solver.value(node);
+        }
+    }
+    solver.value
 }
 
 /// On-policy values, best-response values, NashConv and exploitability of `policy`.

@@ -24,7 +24,7 @@ mod policy;
 mod vector_form;
 
 pub use cfr::{CfrSolver, CfrVariant};
-pub use evaluate::{best_response, evaluate, expected_values, Evaluation};
+pub use evaluate::{best_response, best_response_values, evaluate, expected_values, Evaluation};
 pub use mccfr::{ExternalSampling, OutcomeSampling};
 pub use policy::{Policy, PolicyError};
 

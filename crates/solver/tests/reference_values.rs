@@ -218,6 +218,50 @@ fn best_response_is_a_pure_policy_achieving_its_value() {
 }
 
 #[test]
+fn best_response_values_hold_at_every_node_even_below_moves_never_made() {
+    // A pure policy (the other player's best response) leaves whole subtrees unreached: their
+    // values must still be those of the same best response.
+    let tree = compile("leduc_poker");
+    let uniform = Policy::uniform(&tree);
+    let (_, pure) = ponder_solver::best_response(&tree, &uniform, 1);
+    for player in 0..2 {
+        let values = ponder_solver::best_response_values(&tree, &pure, player);
+        let (value, response) = ponder_solver::best_response(&tree, &pure, player);
+        assert_eq!(values[0].to_bits(), value.to_bits());
+        // Every node's value is its expected value when `player` plays the best response and the
+        // other player `pure`: the profile mixing both, evaluated bottom-up.
+        let mut profile = pure.probabilities().to_vec();
+        for infoset in tree.infosets_of(player) {
+            let slots = tree.slots(InfoSetId(infoset as u32));
+            profile[slots.clone()].copy_from_slice(&response.probabilities()[slots]);
+        }
+        for node in (0..tree.num_nodes()).rev() {
+            let id = ponder_games::NodeId(node as u32);
+            let expected = match tree.kind(id) {
+                ponder_games::NodeKind::Terminal => tree.returns(id)[player],
+                ponder_games::NodeKind::Chance => tree
+                    .children(id)
+                    .map(|child| {
+                        tree.edge_probability(ponder_games::NodeId(child as u32)) * values[child]
+                    })
+                    .sum(),
+                ponder_games::NodeKind::Decision { infoset, .. } => tree
+                    .children(id)
+                    .zip(tree.slots(infoset))
+                    .map(|(child, slot)| profile[slot] * values[child])
+                    .sum(),
+            };
+            assert!(values[node].is_finite(), "node {node}");
+            assert!(
+                close(values[node], expected, 1e-12),
+                "node {node}: {} vs {expected}",
+                values[node]
+            );
+        }
+    }
+}
+
+#[test]
 fn policy_json_round_trips_and_rejects_bad_files() {
     let tree = compile("kuhn_poker");
     let solver = run(&tree, Algorithm::CfrPlus, 100);
