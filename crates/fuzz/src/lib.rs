@@ -7,6 +7,8 @@
 //! every saved input under `regressions/<target>/`), and any other driver (e.g. a libFuzzer harness: the
 //! signature is the one `fuzz_target!` wants).
 
+#![forbid(unsafe_code)]
+
 pub mod mutate;
 mod targets;
 
