@@ -171,14 +171,16 @@ struct Player {
 }
 
 impl Player {
-    fn new(stream: TcpStream) -> Result<Player, NetError> {
-        stream.set_nodelay(true)?;
-        Ok(Player {
+    fn new(stream: TcpStream) -> Player {
+        // Only a latency hint: a socket that refuses it is broken, and its first read or write
+        // makes that player forfeit.
+        let _ = stream.set_nodelay(true);
+        Player {
             stream,
             received: Vec::new(),
             line: Vec::new(),
             out: Vec::new(),
-        })
+        }
     }
 
     /// Reads the next line into `self.line`; the whole line must arrive by `deadline` and hold at
@@ -256,6 +258,13 @@ impl Player {
     }
 }
 
+/// The instant `limit` from now; a limit past any real match (`Duration::MAX`) waits about a year
+/// instead of overflowing `Instant`.
+fn deadline_after(limit: Duration) -> Instant {
+    const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
+    Instant::now() + limit.min(YEAR)
+}
+
 /// Deals `options.hands` hands to the connected players (one stream per player, in position order
 /// for hand 0), writing one ACPC `STATE` line per hand to `log` (flushed after each hand) and, when
 /// the match ends, the reference dealer's `SCORE:totals:names` line.
@@ -302,12 +311,9 @@ pub fn run_match(
         invalid_actions: 0,
         forfeit: None,
     };
-    let mut players = Vec::with_capacity(n);
-    for stream in streams {
-        players.push(Player::new(stream)?);
-    }
+    let mut players: Vec<Player> = streams.into_iter().map(Player::new).collect();
     for (player, connection) in players.iter_mut().enumerate() {
-        let deadline = Instant::now() + options.time_limit;
+        let deadline = deadline_after(options.time_limit);
         let hello = connection.read_line(deadline, MAX_HELLO_BYTES);
         let reason = match hello {
             Ok(()) if connection.line.starts_with(b"VERSION:2.") => continue,
@@ -430,7 +436,7 @@ fn play_hand(
         }
         for position in 0..n {
             players[player_at(position)]
-                .send(Instant::now() + time_limit)
+                .send(deadline_after(time_limit))
                 .map_err(|reason| (position, reason))?;
         }
         if over {
@@ -440,7 +446,7 @@ fn play_hand(
         let player = &mut players[player_at(seat)];
         let state = states[seat].as_bytes();
         player
-            .read_line(Instant::now() + time_limit, state.len() + MAX_ACTION_BYTES)
+            .read_line(deadline_after(time_limit), state.len() + MAX_ACTION_BYTES)
             .map_err(|reason| (seat, reason))?;
         let street = hand.street();
         // Bytes, not text: a reply that is not UTF-8 is an invalid action, not a broken connection.
@@ -567,7 +573,7 @@ pub fn run_client(
 
 /// Connects to a dealer with a short retry loop (the dealer may still be binding).
 pub fn connect(address: &str, wait: Duration) -> Result<TcpStream, NetError> {
-    let deadline = std::time::Instant::now() + wait;
+    let deadline = deadline_after(wait);
     loop {
         match TcpStream::connect(address) {
             Ok(stream) => return Ok(stream),

@@ -290,6 +290,14 @@ fn bot_match(
 }
 
 #[test]
+fn an_unbounded_time_limit_does_not_overflow_the_deadline() {
+    let def = GameDef::heads_up_no_limit();
+    let (outcome, log) = bot_match(&def, &["call", "random"], 20, 4, Duration::MAX);
+    assert_eq!((outcome.hands, outcome.forfeit), (20, None));
+    assert_eq!(log.lines().count(), 21);
+}
+
+#[test]
 fn stacks_at_the_chip_limit_conserve_chips_in_every_logged_hand() {
     let text = format!(
         "GAMEDEF\nnolimit\nnumPlayers = 3\nnumRounds = 4\nstack = {MAX_CHIPS} {MAX_CHIPS} {MAX_CHIPS}\n\
