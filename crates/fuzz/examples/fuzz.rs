@@ -688,6 +688,12 @@ fn child(args: &[String]) -> Result<(), String> {
                 }
             }
             Err((location, message)) => {
+                // One failure per panic location and message shape: an invariant checked at one line
+                // (e.g. "an accepted table plays a hand") can break for several reasons.
+                let location = format!(
+                    "{location} {}",
+                    shape(&message).chars().take(60).collect::<String>()
+                );
                 let (shrunk, message) = if reported.insert(location.clone()) {
                     let shrunk = shrink_panic(target, input, &location);
                     // The message of the shrunk input, which is the one saved.
@@ -752,7 +758,12 @@ fn shrink_panic(target: &Target, input: Vec<u8>, location: &str) -> Vec<u8> {
             candidate.drain(at..(at + chunk).min(best.len()));
             runs += 1;
             match run_caught(target, &candidate) {
-                Err((l, _)) if l == location => best = candidate,
+                Err((l, m))
+                    if format!("{l} {}", shape(&m).chars().take(60).collect::<String>())
+                        == location =>
+                {
+                    best = candidate
+                }
                 _ => at += chunk,
             }
         }
