@@ -11,8 +11,8 @@
 //! caught: panics (in the child, with `catch_unwind`; the input is shrunk there), aborts such as a stack
 //! overflow or an allocation failure under the child's memory limit (the child dies; the parent reads
 //! the input it was running from a shared page and shrinks it by re-running candidates in fresh
-//! children), and hangs (the parent kills a child whose input counter has not moved for the per-input
-//! deadline). Each distinct failure (panic location, abort cause, hang) is saved once, as
+//! children), and hangs (the parent kills a child whose input counter has not moved while it used the
+//! per-input deadline of CPU time). Each distinct failure (panic location, abort cause, hang) is saved once, as
 //! `regressions/<target>/<hash>` when it is at most 4 KB (else under `--out`), and listed in
 //! `regressions/known-open.txt` until its fix is merged. The parent then restarts the child with a new
 //! seed and goes on until the input count or the time is reached.
@@ -211,7 +211,9 @@ fn supervise(options: &Options) -> Result<(), String> {
             String::from_utf8_lossy(&text).into_owned()
         });
         let base = totals.done;
-        let mut seen = (0u64, Instant::now());
+        // Progress is judged in the child's CPU time: at `nice 19` on a busy machine, wall time says
+        // nothing about a hang. A child that sleeps or blocks still times out after 10 deadlines.
+        let mut seen = (0u64, Instant::now(), cpu_seconds(child.id()));
         let mut hung = false;
         let mut timed_out = false;
         let exit = loop {
@@ -220,9 +222,14 @@ fn supervise(options: &Options) -> Result<(), String> {
             }
             std::thread::sleep(Duration::from_millis(50));
             let (done, _) = read_counters(&status_path);
+            let cpu = cpu_seconds(child.id());
             if done != seen.0 {
-                seen = (done, Instant::now());
-            } else if seen.1.elapsed() > options.deadline {
+                seen = (done, Instant::now(), cpu);
+            } else if cpu.zip(seen.2).map_or(seen.1.elapsed(), |(now, then)| {
+                Duration::from_secs_f64((now - then).max(0.0))
+            }) > options.deadline
+                || seen.1.elapsed() > 10 * options.deadline
+            {
                 hung = true;
                 let _ = child.kill();
                 break child.wait().map_err(|e| e.to_string())?;
@@ -270,7 +277,10 @@ fn supervise(options: &Options) -> Result<(), String> {
         totals.done += 1;
         let (kind, signature, message) = if hung {
             totals.hangs += 1;
-            let message = format!("no progress for {} ms", options.deadline.as_millis());
+            let message = format!(
+                "no progress for {} ms of CPU time",
+                options.deadline.as_millis()
+            );
             ("hang", "hang".to_string(), message)
         } else {
             totals.aborts += 1;
@@ -315,6 +325,19 @@ fn supervise(options: &Options) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// CPU time (user + system) of process `pid` so far, from `/proc` (None where there is no `/proc`).
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) start at state; utime and stime are the
+    // 12th and 13th of them, in clock ticks.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    (per_second > 0).then(|| ticks / per_second as f64)
 }
 
 fn progress(name: &str, done: u64, elapsed: Duration, totals: &Totals) {
@@ -688,6 +711,12 @@ fn child(args: &[String]) -> Result<(), String> {
                 }
             }
             Err((location, message)) => {
+                // One failure per panic location and message shape: an invariant checked at one line
+                // (e.g. "an accepted table plays a hand") can break for several reasons.
+                let location = format!(
+                    "{location} {}",
+                    shape(&message).chars().take(60).collect::<String>()
+                );
                 let (shrunk, message) = if reported.insert(location.clone()) {
                     let shrunk = shrink_panic(target, input, &location);
                     // The message of the shrunk input, which is the one saved.
@@ -752,7 +781,12 @@ fn shrink_panic(target: &Target, input: Vec<u8>, location: &str) -> Vec<u8> {
             candidate.drain(at..(at + chunk).min(best.len()));
             runs += 1;
             match run_caught(target, &candidate) {
-                Err((l, _)) if l == location => best = candidate,
+                Err((l, m))
+                    if format!("{l} {}", shape(&m).chars().take(60).collect::<String>())
+                        == location =>
+                {
+                    best = candidate
+                }
                 _ => at += chunk,
             }
         }

@@ -91,3 +91,28 @@ fn every_target_accepts_its_seeds() {
     }
     assert!(refused.is_empty(), "seeds refused:\n{}", refused.join("\n"));
 }
+
+/// Which known-open inputs are fixed: run with `--ignored` after merging a fix, then delete their lines
+/// from `known-open.txt` (entries noted as aborts or hangs are not run: they would kill the test).
+#[test]
+#[ignore = "for the lead after merging fixes: lists known-open inputs that no longer panic"]
+fn known_open_inputs_still_panic() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("regressions");
+    let mut fixed = Vec::new();
+    for line in ponder_fuzz::KNOWN_OPEN.lines() {
+        let entry = line.split('#').next().unwrap_or("").trim();
+        if entry.is_empty() || !line.contains("# panic") {
+            continue;
+        }
+        let (name, _) = entry.split_once('/').expect("TARGET/HASH");
+        let input = std::fs::read(root.join(entry)).expect("listed files exist");
+        let run = target(name).expect("listed targets exist").run;
+        if panic::catch_unwind(AssertUnwindSafe(|| run(&input))).is_ok() {
+            fixed.push(entry);
+        }
+    }
+    assert!(
+        fixed.is_empty(),
+        "fixed, remove from known-open.txt: {fixed:?}"
+    );
+}

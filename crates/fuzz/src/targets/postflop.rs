@@ -217,7 +217,7 @@ pub(crate) const SPOT_TOML: Target = Target {
     run: run_spot_toml,
     seeds: || texts(&[RIVER, TURN, BY_STREET, LOCKED, BUNCHED]),
     dictionary: SPOT_WORDS,
-    mutate: None,
+    mutate: Some(mutate_spot_toml),
 };
 
 fn run_spot_toml(bytes: &[u8]) -> Outcome {
@@ -243,7 +243,7 @@ pub(crate) const SPOT_JSON: Target = Target {
             .collect()
     },
     dictionary: SPOT_WORDS,
-    mutate: None,
+    mutate: Some(mutate_spot_json),
 };
 
 fn run_spot_json(bytes: &[u8]) -> Outcome {
@@ -257,6 +257,199 @@ fn run_spot_json(bytes: &[u8]) -> Outcome {
             .to_string()
     })?;
     after_prepare(&prepared)
+}
+
+/// Values worth trying per spot field, as TOML literals (most are also JSON): extremes of every number,
+/// sizes that make deep or wide trees, ranges with no compatible pair or every hand, bad boards.
+const FIELD_VALUES: &[(&str, &[&str])] = &[
+    (
+        "board",
+        &[
+            "\"Td9d6hQc2s\"",
+            "\"Td9d6h\"",
+            "\"Td9d6hQc\"",
+            "\"2c2d2h2s3c\"",
+            "\"TdTd9d\"",
+            "\"Td9d\"",
+            "\"10d9d6hQc\"",
+            "\"\"",
+        ],
+    ),
+    (
+        "oop_range",
+        &[
+            "\"AA\"",
+            "\"AcAd\"",
+            "\"AA:0\"",
+            "\"KK:1e-30\"",
+            "\"QsQh\"",
+            "\"22+,A2+,K2+,Q2+,J2+,T2+,92+,82+,72+,62+,52+,42+,32\"",
+            "\"\"",
+        ],
+    ),
+    (
+        "ip_range",
+        &[
+            "\"AA\"",
+            "\"AcAh\"",
+            "\"QQ:0.000001\"",
+            "\"TdTc\"",
+            "\"22+,A2+,K2+,Q2+,J2+,T2+,92+,82+,72+,62+,52+,42+,32\"",
+            "\"AK:2\"",
+        ],
+    ),
+    (
+        "starting_pot",
+        &[
+            "0",
+            "1",
+            "2",
+            "100",
+            "536870912",
+            "1073741824",
+            "4294967295",
+            "4294967296",
+            "-1",
+        ],
+    ),
+    (
+        "effective_stack",
+        &[
+            "0",
+            "1",
+            "300",
+            "1100",
+            "20000",
+            "536870912",
+            "1073741824",
+            "4294967295",
+        ],
+    ),
+    (
+        "add_allin_threshold",
+        &["0", "-1", "0.5", "5", "1e300", "nan", "inf", "-inf"],
+    ),
+    (
+        "force_allin_threshold",
+        &["0", "-1", "0.15", "1", "1e300", "nan", "inf"],
+    ),
+    (
+        "merging_threshold",
+        &["0", "-1", "0.1", "1", "1e300", "nan", "inf"],
+    ),
+    ("raise_cap", &["0", "1", "2", "100", "4294967295", "-1"]),
+    ("rake", &["0", "0.05", "-0.0", "nan"]),
+    (
+        "targets_pct_pot",
+        &["[]", "[nan]", "[-1]", "[0]", "[1e-300, 1e300]", "[inf]"],
+    ),
+    // Four wide folded ranges take seconds to tabulate (as documented): too slow for a fuzzer's inputs.
+    (
+        "folded_ranges",
+        &[
+            "[]",
+            "[\"AcAd\"]",
+            "[\"AA\", \"KK\"]",
+            "[\"TT+,AK\", \"99+,AQ\", \"JJ+\", \"AK,KQ\"]",
+            "[\"AA\", \"AA\", \"AA\", \"AA\", \"AA\"]",
+            "[\"TdTc\"]",
+        ],
+    ),
+];
+
+/// Bet-size lists worth trying: one-chip raises (deep trees), many sizes (wide trees), extremes.
+const SIZE_VALUES: &[&str] = &[
+    "\"+1\"",
+    "\"1%\"",
+    "\"0.1%\"",
+    "\"e\"",
+    "\"a\"",
+    "\"+1, +2\"",
+    "\"1.01x\"",
+    "\"100x\"",
+    "\"1000%\"",
+    "\"\"",
+    "\"33%, 50%, 75%, 100%, 150%, e, a\"",
+    "\"+1000000000\"",
+    "\"2x, 3x, 4x, 5x, a\"",
+];
+
+/// Sets one to three fields of a TOML spot to values from [`FIELD_VALUES`] and [`SIZE_VALUES`]
+/// (editing the text line by line, so the rest of the file and its comments stay).
+fn mutate_spot_toml(mutator: &mut Mutator, input: &[u8]) -> Vec<u8> {
+    use rand::Rng;
+    let Ok(text) = std::str::from_utf8(input) else {
+        return mutator.mutate(input, SPOT_WORDS, &[], 1 << 14);
+    };
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for _ in 0..mutator.rng().gen_range(1..=3) {
+        let (key, value) = if mutator.rng().gen_bool(0.3) {
+            let key = ["bet", "raise", "donk"][mutator.rng().gen_range(0..3)];
+            (
+                key,
+                SIZE_VALUES[mutator.rng().gen_range(0..SIZE_VALUES.len())],
+            )
+        } else {
+            let (key, values) = FIELD_VALUES[mutator.rng().gen_range(0..FIELD_VALUES.len())];
+            (key, values[mutator.rng().gen_range(0..values.len())])
+        };
+        let line = format!("{key} = {value}");
+        let found = lines.iter().position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        });
+        match found {
+            Some(i) if mutator.rng().gen_bool(0.9) => lines[i] = line,
+            Some(i) => {
+                lines.remove(i);
+            }
+            // Top-level keys go first; size keys into the first table (usually `[bet_sizes]`).
+            None if ["bet", "raise", "donk"].contains(&key) => {
+                let at = lines
+                    .iter()
+                    .position(|l| l.starts_with('['))
+                    .map_or(lines.len(), |i| i + 1);
+                lines.insert(at, line);
+            }
+            None => lines.insert(0, line),
+        }
+    }
+    let mut out = lines.join("\n").into_bytes();
+    out.push(b'\n');
+    out
+}
+
+/// Sets one to three fields of a JSON spot, as [`mutate_spot_toml`] does (values JSON cannot hold, such
+/// as `nan`, are skipped).
+fn mutate_spot_json(mutator: &mut Mutator, input: &[u8]) -> Vec<u8> {
+    use rand::Rng;
+    let Ok(serde_json::Value::Object(mut spot)) =
+        serde_json::from_slice::<serde_json::Value>(input)
+    else {
+        return mutator.mutate(input, SPOT_WORDS, &[], 1 << 14);
+    };
+    for _ in 0..mutator.rng().gen_range(1..=3) {
+        if mutator.rng().gen_bool(0.3) {
+            let key = ["bet", "raise", "donk"][mutator.rng().gen_range(0..3)];
+            let value = SIZE_VALUES[mutator.rng().gen_range(0..SIZE_VALUES.len())];
+            let sizes = spot
+                .entry("bet_sizes")
+                .or_insert_with(|| serde_json::json!({}));
+            if let (Some(sizes), Ok(value)) = (sizes.as_object_mut(), serde_json::from_str(value)) {
+                sizes.insert(key.to_string(), value);
+            }
+        } else {
+            let (key, values) = FIELD_VALUES[mutator.rng().gen_range(0..FIELD_VALUES.len())];
+            let value = values[mutator.rng().gen_range(0..values.len())];
+            if mutator.rng().gen_bool(0.1) {
+                spot.remove(key);
+            } else if let Ok(value) = serde_json::from_str(value) {
+                spot.insert(key.to_string(), value);
+            }
+        }
+    }
+    serde_json::to_vec_pretty(&serde_json::Value::Object(spot)).expect("a JSON value serialises")
 }
 
 /// What `solve` does with a prepared spot before the solver is allocated, and the round trip a solve
