@@ -91,15 +91,21 @@ pub static GAMES: &[GameEntry] = &[
             // said with the count instead of a bare range error.
             if let Some(&ParamValue::Int(players)) = params.params.values.get("players") {
                 if players > 3 {
-                    let nodes = Game::tree_size(&LeducPoker::new(LEDUC_MAX_PLAYERS)).unwrap_or(u64::MAX);
+                    let counted = LeducPoker::new(LEDUC_MAX_PLAYERS);
+                    let nodes = Game::tree_size(&counted).unwrap_or(u64::MAX);
                     let size = if players as usize == LEDUC_MAX_PLAYERS {
                         format!("the game tree has {nodes} nodes")
                     } else {
-                        format!("the game tree is larger than the {LEDUC_MAX_PLAYERS}-player game's {nodes} nodes")
+                        format!(
+                            "the game tree is larger than the {LEDUC_MAX_PLAYERS}-player game's \
+                             {nodes} nodes"
+                        )
                     };
                     return Err(GameError::TooLarge {
                         game: format!("leduc_poker(players={players})"),
-                        why: format!("{size}, more than the {MAX_NODES} ponder builds (2 or 3 players fit)"),
+                        why: format!(
+                            "{size}, more than the {MAX_NODES} ponder builds (2 or 3 players fit)"
+                        ),
                     });
                 }
             }
