@@ -141,7 +141,7 @@ fn check_size(size: usize) -> Result<(), CensusError> {
 }
 
 /// The lowest two cards of every hand of `size` cards, as indices `(a, b)` with `a < b`: the unit
-/// of parallel work (1,081 to 1,275 of them, the largest holding under 2% of the hands, so threads
+/// of parallel work (1,081 to 1,176 of them, the largest holding under 2% of the hands, so threads
 /// share the work evenly).
 fn lowest_pairs(size: usize) -> impl Iterator<Item = (usize, usize)> {
     let last = 52 - (size - 2);
@@ -238,6 +238,32 @@ mod tests {
         for size in [0, 1, 4, 8, 52, usize::MAX] {
             assert_eq!(Census::serial(size), Err(CensusError::BadSize(size)));
             assert_eq!(Census::parallel(size), Err(CensusError::BadSize(size)));
+        }
+    }
+
+    #[test]
+    fn per_rank_counts_match_ranking_every_six_card_hand() {
+        // The census ranks one card per rank when no flush is possible; rank every hand instead.
+        let mut expected = vec![0u64; DISTINCT_RANKS];
+        let cards = one_card_hands();
+        for a in 0..52 {
+            for b in a + 1..52 {
+                for c in b + 1..52 {
+                    let abc = cards[a].combine(cards[b]).combine(cards[c]);
+                    for d in c + 1..52 {
+                        for e in d + 1..52 {
+                            let abcde = abc.combine(cards[d]).combine(cards[e]);
+                            for f in e + 1..52 {
+                                expected[abcde.combine(cards[f]).rank().value() as usize] += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let census = Census::parallel(6).unwrap();
+        for (value, &n) in expected.iter().enumerate() {
+            assert_eq!(census.count(HandRank(value as u16)), n, "rank {value}");
         }
     }
 

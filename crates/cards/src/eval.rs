@@ -334,6 +334,29 @@ mod tests {
     }
 
     #[test]
+    fn one_card_from_flush_means_four_of_a_suit() {
+        // Every 4-card hand (and, through the census tests, every 4- to 6-card prefix).
+        for a in 0..52u8 {
+            for b in a + 1..52 {
+                for c in b + 1..52 {
+                    for d in c + 1..52 {
+                        let cards = [a, b, c, d].map(|i| Card::from_index(i).unwrap());
+                        let hand = Hand::from_cards(&cards);
+                        let mut suits = [0; 4];
+                        cards
+                            .iter()
+                            .for_each(|card| suits[card.suit().index() as usize] += 1);
+                        assert_eq!(hand.one_card_from_flush(), suits.contains(&4));
+                    }
+                }
+            }
+        }
+        // Six cards, four of them spades: one more spade makes a flush.
+        assert!(Hand::from_cards(&parse_cards("2s5s9sKs Ah Ad").unwrap()).one_card_from_flush());
+        assert!(!Hand::from_cards(&parse_cards("2s5s9s Kh Ah Ad").unwrap()).one_card_from_flush());
+    }
+
+    #[test]
     fn more_than_seven_cards_or_repeated_cards_do_not_crash() {
         for card in [0, 3, 48, 51] {
             let mut h = Hand::new();
