@@ -18,6 +18,7 @@ use thiserror::Error;
 
 use crate::cards_glue::{self, Card};
 use crate::game::{Game, NodeId, NodeKind};
+use crate::spot::excerpt;
 use crate::tree::{ActionNodeKind, ActionTree, Player};
 
 /// Frequencies of a lock must sum to 1 within this.
@@ -97,7 +98,7 @@ fn shifted(at: &Location, chars: usize) -> Location {
 #[derive(Debug, Error, PartialEq)]
 pub enum LockError {
     /// A step of the line is not an action of the node it reaches.
-    #[error("{at}: lock line: `{step}` is not an action here; expected one of: {expected}")]
+    #[error("{at}: lock line: `{shown_step}` is not an action here; expected one of: {expected}", shown_step = excerpt(.step))]
     NoSuchAction {
         /// Where.
         at: Location,
@@ -108,8 +109,7 @@ pub enum LockError {
     },
     /// A card is dealt here and the step is not a card that can come (nor `*`).
     #[error(
-        "{at}: lock line: a card is dealt here; `{step}` is not a card that can come ({reason})"
-    )]
+        "{at}: lock line: a card is dealt here; `{shown_step}` is not a card that can come ({reason})", shown_step = excerpt(.step))]
     BadCard {
         /// Where.
         at: Location,
@@ -119,7 +119,7 @@ pub enum LockError {
         reason: String,
     },
     /// The line goes on after the hand ended.
-    #[error("{at}: lock line: `{step}` comes after the hand is over")]
+    #[error("{at}: lock line: `{shown_step}` comes after the hand is over", shown_step = excerpt(.step))]
     PastTerminal {
         /// Where.
         at: Location,
@@ -127,7 +127,7 @@ pub enum LockError {
         step: String,
     },
     /// The line does not end where a player acts.
-    #[error("{at}: lock line `{line}` ends at a {what}, not where a player acts")]
+    #[error("{at}: lock line `{shown_line}` ends at a {what}, not where a player acts", shown_line = excerpt(.line))]
     NotADecision {
         /// Where.
         at: Location,
@@ -138,8 +138,7 @@ pub enum LockError {
     },
     /// A strategy key does not name an action of the locked node.
     #[error(
-        "{at}: lock strategy: `{name}` is not an action at `{line}`; expected one of: {expected}"
-    )]
+        "{at}: lock strategy: `{shown_name}` is not an action at `{shown_line}`; expected one of: {expected}", shown_line = excerpt(.line), shown_name = excerpt(.name))]
     UnknownAction {
         /// Where.
         at: Location,
@@ -151,7 +150,7 @@ pub enum LockError {
         expected: String,
     },
     /// Two keys name the same action.
-    #[error("{at}: lock strategy: action `{name}` is given twice")]
+    #[error("{at}: lock strategy: action `{shown_name}` is given twice", shown_name = excerpt(.name))]
     DuplicateAction {
         /// Where.
         at: Location,
@@ -159,7 +158,7 @@ pub enum LockError {
         name: String,
     },
     /// A frequency is not a number in [0, 1].
-    #[error("{at}: lock strategy: frequency of `{name}` is {value}, not a number in [0, 1]")]
+    #[error("{at}: lock strategy: frequency of `{shown_name}` is {value}, not a number in [0, 1]", shown_name = excerpt(.name))]
     BadFrequency {
         /// Where.
         at: Location,
@@ -185,7 +184,7 @@ pub enum LockError {
         message: String,
     },
     /// A part of `hands` has no hand in the acting player's range.
-    #[error("{at}: lock hands: `{part}` has no hand in {player}'s range")]
+    #[error("{at}: lock hands: `{shown_part}` has no hand in {player}'s range", shown_part = excerpt(.part))]
     HandsNotInRange {
         /// Where.
         at: Location,
@@ -218,7 +217,8 @@ impl LockSpec {
             return Err(LockError::Syntax {
                 at: at(0),
                 message: format!(
-                    "`{text}`: expected LINE | ACTION=FREQUENCY, ... [| HANDS], e.g. `check,bet 120 | call=0.6,fold=0.4 | AA,KK`"
+                    "`{}`: expected LINE | ACTION=FREQUENCY, ... [| HANDS], e.g. `check,bet 120 | call=0.6,fold=0.4 | AA,KK`",
+                    excerpt(text)
                 ),
             });
         }
@@ -245,12 +245,12 @@ impl LockSpec {
             let Some((name, value)) = item.rsplit_once('=') else {
                 return Err(LockError::Syntax {
                     at: item_at,
-                    message: format!("`{}`: expected ACTION=FREQUENCY", item.trim()),
+                    message: format!("`{}`: expected ACTION=FREQUENCY", excerpt(item.trim())),
                 });
             };
             let value: f64 = value.trim().parse().map_err(|_| LockError::Syntax {
                 at: item_at.clone(),
-                message: format!("`{}`: the frequency is not a number", item.trim()),
+                message: format!("`{}`: the frequency is not a number", excerpt(item.trim())),
             })?;
             let name = name.trim().to_string();
             keys.insert(name.clone(), item_at);

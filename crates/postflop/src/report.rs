@@ -9,13 +9,14 @@ use thiserror::Error;
 use crate::cards_glue::{self, Card};
 use crate::game::{NodeId, NodeKind};
 use crate::solver::{evaluate, Play, Solver, StoredValue};
+use crate::spot::excerpt;
 use crate::tree::Player;
 
 /// What was wrong with a `--line`.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum LineError {
     /// The step does not name an action of this node.
-    #[error("line, column {column}: `{text}` is not an action here; expected one of: {expected}")]
+    #[error("line, column {column}: `{}` is not an action here; expected one of: {expected}", excerpt(.text))]
     UnknownAction {
         /// 1-based column of the step.
         column: usize,
@@ -25,7 +26,7 @@ pub enum LineError {
         expected: String,
     },
     /// A card is to be dealt and the step is not a card that can come.
-    #[error("line, column {column}: a card is dealt here; `{text}` is not a card that can come ({reason})")]
+    #[error("line, column {column}: a card is dealt here; `{}` is not a card that can come ({reason})", excerpt(.text))]
     BadCard {
         /// 1-based column.
         column: usize,
@@ -35,7 +36,7 @@ pub enum LineError {
         reason: String,
     },
     /// The line goes on after the hand ended.
-    #[error("line, column {column}: `{text}` comes after the hand is over")]
+    #[error("line, column {column}: `{}` comes after the hand is over", excerpt(.text))]
     PastTerminal {
         /// 1-based column.
         column: usize,

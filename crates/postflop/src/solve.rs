@@ -50,6 +50,20 @@ pub enum SolveError {
         /// What is wrong.
         error: BunchingError,
     },
+    /// Every hand of one range shares a card with every hand of the other (or, with bunching, no pair of
+    /// hands leaves the folders a deal): the solve would average over nothing.
+    #[error(
+        "{field}: the two ranges have no compatible pair of hands on board {board}{}",
+        if *.bunching { " with the folded ranges dealt beside them" } else { "" }
+    )]
+    NoCompatiblePair {
+        /// The field pointed at (the second range).
+        field: String,
+        /// The board.
+        board: String,
+        /// True when the pairs are blocked by the folded ranges (bunching).
+        bunching: bool,
+    },
     /// A range is empty after removing hands blocked by the board.
     #[error("{field}: no hand of this range is possible on board {board}")]
     EmptyRange {
@@ -167,6 +181,13 @@ impl PreparedSpot {
             [&ranges[0], &ranges[1]],
         )?;
         let bunching = prepare_bunching(&file, &board)?;
+        if !has_compatible_pair([&ranges[0], &ranges[1]], bunching.as_deref()) {
+            return Err(SolveError::NoCompatiblePair {
+                field: "ip_range".into(),
+                board: file.board.clone(),
+                bunching: bunching.is_some(),
+            });
+        }
         Ok(PreparedSpot {
             file,
             board,
@@ -180,9 +201,9 @@ impl PreparedSpot {
     /// Reads and prepares a spot file; errors in a TOML file point at its line and column.
     pub fn load(path: &Path) -> Result<PreparedSpot, SolveError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| SpotError::Io {
+        let text = std::fs::read_to_string(path).map_err(|error| SpotError::Io {
             path: name.clone(),
-            source,
+            error,
         })?;
         if path.extension().is_some_and(|e| e == "json") {
             return PreparedSpot::new(SpotFile::from_json(&text, &name)?).map_err(|error| {
@@ -257,6 +278,27 @@ impl PreparedSpot {
     }
 }
 
+/// True when some OOP hand and some IP hand share no card (and, with `coverage`, leave the folders a
+/// deal): otherwise every value is a division by zero weight.
+fn has_compatible_pair(ranges: [&[(Card, Card, f32)]; 2], coverage: Option<&Coverage>) -> bool {
+    let masks = |p: usize| -> Vec<u64> {
+        ranges[p]
+            .iter()
+            .map(|&(a, b, _)| 1u64 << a | 1u64 << b)
+            .collect()
+    };
+    let (oop, ip) = (masks(0), masks(1));
+    oop.iter().any(|&m0| {
+        ip.iter().any(|&m1| {
+            m0 & m1 == 0
+                && coverage.is_none_or(|c| {
+                    // The Möbius sum of an impossible deal is 0 up to rounding: compare with W(base).
+                    c.weight(m0 | m1) > c.base_weight() * 1e-9
+                })
+        })
+    })
+}
+
 /// Parses the folded ranges of a spot and tabulates their deal weights (`None` without any).
 fn prepare_bunching(
     file: &SpotFile,
@@ -301,7 +343,11 @@ impl SolveError {
             SolveError::Cards { field, error } => Some((field, error.column())),
             SolveError::ComboOnBoard { field, column, .. } => Some((field, Some(*column))),
             SolveError::EmptyRange { field, .. } => Some((field, None)),
+            SolveError::NoCompatiblePair { field, .. } => Some((field, None)),
             SolveError::Bunching { field, .. } => Some((field, None)),
+            SolveError::Tree(crate::tree::TreeTooLarge::Depth { .. }) => {
+                Some(("effective_stack", None))
+            }
             _ => None,
         }
     }
@@ -449,7 +495,7 @@ pub fn check_memory(
     Ok(())
 }
 
-/// When to stop and how often to measure.
+/// When to stop, how often to measure and how often to save.
 #[derive(Clone, Copy, Debug)]
 pub struct SolveOptions {
     /// Stop when exploitability is at most this (% of the starting pot).
@@ -458,6 +504,9 @@ pub struct SolveOptions {
     pub max_iterations: u32,
     /// Measure exploitability every this many iterations.
     pub check_every: u32,
+    /// Call the save callback every this many iterations (on its own interval, not only at
+    /// measurements, so a killed solve loses at most this many iterations); `None` never.
+    pub checkpoint_every: Option<u32>,
 }
 
 impl Default for SolveOptions {
@@ -466,6 +515,7 @@ impl Default for SolveOptions {
             target_pct: 0.3,
             max_iterations: 1000,
             check_every: 10,
+            checkpoint_every: None,
         }
     }
 }
@@ -487,25 +537,54 @@ impl<S: StoredValue> Solver<S> {
     pub fn solve(
         &mut self,
         options: SolveOptions,
+        on_check: impl FnMut(&Solver<S>, &Checkpoint) -> bool,
+    ) -> Checkpoint {
+        self.solve_saving(options, on_check, |_, _| true)
+    }
+
+    /// Like [`Solver::solve`], also calling `on_save(solver, exploitability measured at this iteration)`
+    /// every `options.checkpoint_every` iterations after the first (a false return stops the solve).
+    /// The solve's last state is not passed to `on_save`: the caller saves the result it returns.
+    pub fn solve_saving(
+        &mut self,
+        options: SolveOptions,
         mut on_check: impl FnMut(&Solver<S>, &Checkpoint) -> bool,
+        mut on_save: impl FnMut(&Solver<S>, Option<f64>) -> bool,
     ) -> Checkpoint {
         let start = Instant::now();
         let check_every = options.check_every.max(1);
+        let mut last_saved = self.iteration;
+        let mut last: Option<Checkpoint> = None;
         loop {
             let due = self.iteration >= options.max_iterations
                 || (self.iteration > 0 && self.iteration % check_every == 0);
+            let mut measured = None;
             if due || self.iteration == 0 {
                 let checkpoint = Checkpoint {
                     iteration: self.iteration,
                     exploitability_pct: self.exploitability_pct(),
                     seconds: start.elapsed().as_secs_f64(),
                 };
+                last = Some(checkpoint);
+                measured = Some(checkpoint.exploitability_pct);
                 let keep_going = on_check(self, &checkpoint);
                 if !keep_going
                     || checkpoint.exploitability_pct <= options.target_pct
                     || self.iteration >= options.max_iterations
                 {
                     return checkpoint;
+                }
+            }
+            if let Some(every) = options.checkpoint_every {
+                if self.iteration >= last_saved.saturating_add(every.max(1)) {
+                    if !on_save(self, measured) {
+                        return last.unwrap_or(Checkpoint {
+                            iteration: self.iteration,
+                            exploitability_pct: f64::NAN,
+                            seconds: start.elapsed().as_secs_f64(),
+                        });
+                    }
+                    last_saved = self.iteration;
                 }
             }
             self.iterate();
@@ -599,7 +678,65 @@ pub fn layout_fingerprint(game: &Game) -> u64 {
     hash
 }
 
-/// Writes a solve file crash-safely: temporary file, fsync, rename, fsync of the directory.
+/// The temporary file a write of `path` goes through (`.NAME.tmpPID` beside it): one per process, so
+/// two processes writing the same path never share one.
+fn temporary_path(path: &Path) -> Option<std::path::PathBuf> {
+    let name = path.file_name()?;
+    Some(directory_of(path).join(format!(
+        ".{}.tmp{}",
+        name.to_string_lossy(),
+        std::process::id()
+    )))
+}
+
+/// The directory a file path is in (`.` for a bare name).
+fn directory_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Removes the temporary files that killed writes of `path` left behind (`.NAME.tmpPID` of a process
+/// that no longer runs). Where process ids cannot be checked (no `/proc`), nothing is removed.
+fn remove_orphans(path: &Path) {
+    let (Some(name), true) = (path.file_name(), Path::new("/proc/self").exists()) else {
+        return;
+    };
+    let prefix = format!(".{}.tmp", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(directory_of(path)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let alive = Path::new("/proc").join(pid).exists();
+        if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) && !alive {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Checks, before a long solve, that a solve file can be written at `path` (its directory exists and
+/// takes a new file), so a mistyped `--output` is refused at once instead of after the solve.
+pub fn check_writable(path: &Path) -> Result<(), SolveError> {
+    let file_error = |message: String| SolveError::File {
+        path: path.display().to_string(),
+        message,
+    };
+    if path.is_dir() {
+        return Err(file_error("is a directory, not a file".into()));
+    }
+    let temporary = temporary_path(path).ok_or_else(|| file_error("not a file name".into()))?;
+    std::fs::File::create(&temporary)
+        .map_err(|e| file_error(format!("cannot write the solve file here: {e}")))?;
+    let _ = std::fs::remove_file(&temporary);
+    Ok(())
+}
+
+/// Writes a solve file crash-safely: temporary file, fsync, rename, fsync of the directory. Temporary
+/// files left by killed writes of the same path are removed first.
 pub fn save<S: StoredValue>(
     path: &Path,
     spot: &SpotFile,
@@ -620,18 +757,9 @@ pub fn save<S: StoredValue>(
         layout: Some(layout_fingerprint(&solver.game)),
     };
     let header_json = serde_json::to_vec(&header).map_err(|e| file_error(e.to_string()))?;
-    let directory = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| file_error("not a file name".into()))?;
-    let temporary = directory.join(format!(
-        ".{}.tmp{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+    let directory = directory_of(path);
+    let temporary = temporary_path(path).ok_or_else(|| file_error("not a file name".into()))?;
+    remove_orphans(path);
     let write = || -> std::io::Result<()> {
         let file = std::fs::File::create(&temporary)?;
         let mut writer = std::io::BufWriter::new(file);
@@ -698,6 +826,123 @@ macro_rules! with_solver {
     };
 }
 
+/// A solve file opened and its header read, the values not yet: callers check the stored spot (its
+/// size against `--max-memory`) before [`SolveFileReader::read_values`] allocates the storage.
+pub struct SolveFileReader {
+    /// The header.
+    pub header: SolveHeader,
+    path: std::path::PathBuf,
+    decoder: flate2::bufread::DeflateDecoder<std::io::BufReader<std::fs::File>>,
+    crc: flate2::Crc,
+}
+
+impl SolveFileReader {
+    /// Opens a solve file and reads its header; refuses other formats and versions.
+    pub fn open(path: &Path) -> Result<SolveFileReader, SolveError> {
+        let file_error = |message: String| SolveError::File {
+            path: path.display().to_string(),
+            message,
+        };
+        let file =
+            std::fs::File::open(path).map_err(|e| file_error(format!("cannot open: {e}")))?;
+        let mut reader = std::io::BufReader::new(file);
+        let mut magic = [0u8; 8];
+        reader
+            .read_exact(&mut magic)
+            .map_err(|_| file_error("not a ponder solve file (too short)".into()))?;
+        if &magic != MAGIC {
+            return Err(file_error("not a ponder solve file".into()));
+        }
+        let mut version = [0u8; 4];
+        reader
+            .read_exact(&mut version)
+            .map_err(|_| file_error("truncated solve file".into()))?;
+        let version = u32::from_le_bytes(version);
+        if version != FILE_VERSION {
+            return Err(file_error(format!(
+                "solve file format version {version}; this ponder reads version {FILE_VERSION} only (re-solve the spot)"
+            )));
+        }
+        // The buffered decoder consumes exactly the compressed stream, so whatever follows it in the
+        // file can be seen (and refused) afterwards.
+        let mut decoder = flate2::bufread::DeflateDecoder::new(reader);
+        let mut crc = flate2::Crc::new();
+        let mut length = [0u8; 8];
+        decoder
+            .read_exact(&mut length)
+            .map_err(|e| file_error(format!("corrupt solve file: {e}")))?;
+        crc.update(&length);
+        let length = u64::from_le_bytes(length);
+        if length > 1 << 26 {
+            return Err(file_error("corrupt solve file (header length)".into()));
+        }
+        let mut header_json = vec![0u8; length as usize];
+        decoder
+            .read_exact(&mut header_json)
+            .map_err(|e| file_error(format!("corrupt solve file: {e}")))?;
+        crc.update(&header_json);
+        let header: SolveHeader = serde_json::from_slice(&header_json)
+            .map_err(|e| file_error(format!("corrupt solve header: {e}")))?;
+        Ok(SolveFileReader {
+            header,
+            path: path.to_path_buf(),
+            decoder,
+            crc,
+        })
+    }
+
+    /// Bytes the stored values take in memory.
+    pub fn values_bytes(&self) -> u64 {
+        let bytes = if self.header.compressed {
+            Q16::BYTES
+        } else {
+            f32::BYTES
+        };
+        self.header.storage_len.saturating_mul(bytes as u64)
+    }
+
+    /// Reads the values (of the kind the header records) and checks the checksum and the end of the file.
+    pub fn read_values(mut self) -> Result<StoredValues, SolveError> {
+        let path = self.path.display().to_string();
+        let file_error = |message: String| SolveError::File {
+            path: path.clone(),
+            message,
+        };
+        let len = self.header.storage_len;
+        let storage = if self.header.compressed {
+            StoredValues::Compressed(
+                read_values(&mut self.decoder, &mut self.crc, len).map_err(file_error)?,
+            )
+        } else {
+            StoredValues::Full(
+                read_values(&mut self.decoder, &mut self.crc, len).map_err(file_error)?,
+            )
+        };
+        let mut stored = [0u8; 4];
+        self.decoder
+            .read_exact(&mut stored)
+            .map_err(|e| file_error(format!("truncated solve file: {e}")))?;
+        if u32::from_le_bytes(stored) != self.crc.sum() {
+            return Err(file_error(
+                "corrupt solve file (checksum mismatch): the file was damaged after it was written"
+                    .into(),
+            ));
+        }
+        let mut rest = [0u8; 1];
+        if !matches!(self.decoder.read(&mut rest), Ok(0)) {
+            return Err(file_error("corrupt solve file (data after the end)".into()));
+        }
+        // Bytes after the compressed stream were not written by ponder.
+        let mut file = self.decoder.into_inner();
+        if !matches!(file.read(&mut rest), Ok(0)) {
+            return Err(file_error(
+                "corrupt solve file (bytes after the end of the compressed data)".into(),
+            ));
+        }
+        Ok(storage)
+    }
+}
+
 /// Reads `len` values of kind `S`, updating the checksum.
 fn read_values<S: StoredValue>(
     decoder: &mut impl Read,
@@ -723,73 +968,12 @@ fn read_values<S: StoredValue>(
 }
 
 /// Reads a solve file's header and storage (of the kind it records); refuses other versions and
-/// truncated or damaged files.
+/// truncated or damaged files. Reads whatever size the file declares: for files from users, open a
+/// [`SolveFileReader`] and check the spot first (as [`load_solver`] does).
 pub fn load(path: &Path) -> Result<(SolveHeader, StoredValues), SolveError> {
-    let file_error = |message: String| SolveError::File {
-        path: path.display().to_string(),
-        message,
-    };
-    let file = std::fs::File::open(path).map_err(|e| file_error(format!("cannot open: {e}")))?;
-    let mut reader = std::io::BufReader::new(file);
-    let mut magic = [0u8; 8];
-    reader
-        .read_exact(&mut magic)
-        .map_err(|_| file_error("not a ponder solve file (too short)".into()))?;
-    if &magic != MAGIC {
-        return Err(file_error("not a ponder solve file".into()));
-    }
-    let mut version = [0u8; 4];
-    reader
-        .read_exact(&mut version)
-        .map_err(|_| file_error("truncated solve file".into()))?;
-    let version = u32::from_le_bytes(version);
-    if version != FILE_VERSION {
-        return Err(file_error(format!(
-            "solve file format version {version}; this ponder reads version {FILE_VERSION} only (re-solve the spot)"
-        )));
-    }
-    let mut decoder = flate2::read::DeflateDecoder::new(reader);
-    let mut crc = flate2::Crc::new();
-    let mut length = [0u8; 8];
-    decoder
-        .read_exact(&mut length)
-        .map_err(|e| file_error(format!("corrupt solve file: {e}")))?;
-    crc.update(&length);
-    let length = u64::from_le_bytes(length);
-    if length > 1 << 26 {
-        return Err(file_error("corrupt solve file (header length)".into()));
-    }
-    let mut header_json = vec![0u8; length as usize];
-    decoder
-        .read_exact(&mut header_json)
-        .map_err(|e| file_error(format!("corrupt solve file: {e}")))?;
-    crc.update(&header_json);
-    let header: SolveHeader = serde_json::from_slice(&header_json)
-        .map_err(|e| file_error(format!("corrupt solve header: {e}")))?;
-    let storage = if header.compressed {
-        StoredValues::Compressed(
-            read_values(&mut decoder, &mut crc, header.storage_len).map_err(file_error)?,
-        )
-    } else {
-        StoredValues::Full(
-            read_values(&mut decoder, &mut crc, header.storage_len).map_err(file_error)?,
-        )
-    };
-    let mut stored = [0u8; 4];
-    decoder
-        .read_exact(&mut stored)
-        .map_err(|e| file_error(format!("truncated solve file: {e}")))?;
-    if u32::from_le_bytes(stored) != crc.sum() {
-        return Err(file_error(
-            "corrupt solve file (checksum mismatch): the file was damaged after it was written"
-                .into(),
-        ));
-    }
-    let mut rest = [0u8; 1];
-    if !matches!(decoder.read(&mut rest), Ok(0)) {
-        return Err(file_error("corrupt solve file (data after the end)".into()));
-    }
-    Ok((header, storage))
+    let reader = SolveFileReader::open(path)?;
+    let header = reader.header.clone();
+    Ok((header, reader.read_values()?))
 }
 
 /// Reads a solve file that must hold values of kind `S`; a file of the other kind is refused.
@@ -821,17 +1005,39 @@ pub fn load_as<S: StoredValue>(path: &Path) -> Result<(SolveHeader, Vec<S>), Sol
     }
 }
 
-/// Reads a solve file and rebuilds its solver (the game is dealt again from the stored spot).
-pub fn load_solver(path: &Path) -> Result<(SolveHeader, AnySolver), SolveError> {
-    let (header, values) = load(path)?;
-    let game = PreparedSpot::new(header.spot.clone())?.game();
-    let solver = match values {
+/// Reads a solve file and rebuilds its solver (the game is dealt again from the stored spot). The stored
+/// spot is checked against `max_bytes` (dealt-node bound, then the full estimate for the file's storage
+/// kind) and the header against the dealt game before the values are read, so a file naming a huge spot
+/// is refused without allocating it.
+pub fn load_solver(path: &Path, max_bytes: u64) -> Result<(SolveHeader, AnySolver), SolveError> {
+    let (reader, game) = open_checked(path, max_bytes)?;
+    let header = reader.header.clone();
+    let solver = match reader.read_values()? {
         StoredValues::Full(v) => AnySolver::Full(solver_from_values(path, &header, game, v)?),
         StoredValues::Compressed(v) => {
             AnySolver::Compressed(solver_from_values(path, &header, game, v)?)
         }
     };
     Ok((header, solver))
+}
+
+/// Opens a solve file, prepares and deals its stored spot within `max_bytes` and checks that the
+/// header's storage fits the dealt game, all before any value is read.
+pub fn open_checked(path: &Path, max_bytes: u64) -> Result<(SolveFileReader, Game), SolveError> {
+    let reader = SolveFileReader::open(path)?;
+    let header = &reader.header;
+    let prepared = PreparedSpot::new(header.spot.clone())?;
+    prepared.check_dealt_size(max_bytes)?;
+    let mut game = prepared.game();
+    check_memory(&MemoryEstimate::of(&game), header.compressed, max_bytes)?;
+    let kind_header = if header.compressed {
+        Q16::HEADER
+    } else {
+        f32::HEADER
+    };
+    game.lay_out_storage(kind_header);
+    header.check_layout(&game, &path.display().to_string())?;
+    Ok((reader, game))
 }
 
 /// A solver over values read from the solve file `path`; refuses values that do not fit the game.

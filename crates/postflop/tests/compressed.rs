@@ -62,6 +62,7 @@ fn iterations_to<S: StoredValue>(prepared: &PreparedSpot, target: f64) -> (u32, 
             target_pct: target,
             max_iterations: 3000,
             check_every: 10,
+            checkpoint_every: None,
         },
         |_, _| true,
     );
@@ -318,7 +319,7 @@ fn compressed_solve_files_save_resume_and_refuse_the_other_kind() {
         error.contains("16-bit compressed values, not 32-bit"),
         "{error}"
     );
-    let (header, loaded) = solve::load_solver(&path).unwrap();
+    let (header, loaded) = solve::load_solver(&path, u64::MAX).unwrap();
     let AnySolver::Compressed(mut resumed) = loaded else {
         panic!("a compressed file loads as a compressed solver");
     };
@@ -341,7 +342,7 @@ fn compressed_solve_files_save_resume_and_refuse_the_other_kind() {
         "{error}"
     );
     assert!(matches!(
-        solve::load_solver(&path).unwrap().1,
+        solve::load_solver(&path, u64::MAX).unwrap().1,
         AnySolver::Full(_)
     ));
     // Files of format version 2 (no storage kind recorded) are refused.

@@ -54,6 +54,7 @@ fn solve_spot(name: &str, target: f64) -> (Solver, f64) {
             target_pct: target,
             max_iterations: 2000,
             check_every: 10,
+            checkpoint_every: None,
         },
         |_, _| true,
     );
@@ -71,6 +72,7 @@ fn river_spot_reaches_the_targets_and_exploitability_falls() {
             target_pct: 0.05,
             max_iterations: 3000,
             check_every: 50,
+            checkpoint_every: None,
         },
         |_, c| {
             history.push(c.exploitability_pct);
