@@ -6,15 +6,17 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use ponder_postflop::file as solve_file;
 use ponder_postflop::game::NodeKind;
 use ponder_postflop::lock::{LockOrigin, LockSpec};
-use ponder_postflop::solve::{
-    self, AnySolver, Checkpoint, MemoryEstimate, PreparedSpot, SolveOptions, StoredValues,
-};
-use ponder_postflop::solver::{Solver, StoredValue, Q16};
+use ponder_postflop::memory;
 use ponder_postflop::spot::{excerpt, BenchFile, SpotFile, DEFAULT_SPOT_TOML};
 use ponder_postflop::tree::Player;
 use ponder_postflop::with_solver;
+use ponder_postflop::{
+    AnySolver, Checkpoint, MemoryEstimate, PreparedSpot, SolveOptions, Solver, StoredValue,
+    StoredValues, Q16,
+};
 use serde_json::json;
 
 /// Solve a postflop spot range against range.
@@ -168,7 +170,7 @@ fn parse_bytes(text: &str) -> anyhow::Result<u64> {
 fn max_memory(arg: &Option<String>) -> anyhow::Result<u64> {
     match arg {
         Some(text) => parse_bytes(text),
-        None => Ok(solve::available_memory()
+        None => Ok(memory::available_memory()
             .map(|b| b / 10 * 8)
             .unwrap_or(4 << 30)),
     }
@@ -205,14 +207,14 @@ pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
     }
     // A mistyped output path is refused now, not after the solve.
     if let Some(path) = &args.output {
-        solve::check_writable(path)?;
+        solve_file::check_writable(path)?;
     }
     let limit = max_memory(&args.max_memory)?;
     // A spot file is prepared at once, so its errors point at the file's line and column. A solve file
     // is opened and its spot checked against --max-memory before its values are read.
     let mut prepared = None;
     let (name, file, resume) = if let Some(path) = &args.resume {
-        let (reader, game) = solve::open_checked(path, limit)?;
+        let (reader, game) = solve_file::open_checked(path, limit)?;
         (
             path.display().to_string(),
             reader.header.spot.clone(),
@@ -264,20 +266,20 @@ pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
         print_header(&name, &prepared, &game, &estimate, limit, threads);
     }
     let solver = match resume {
-        None if args.compressed => AnySolver::Compressed(solve::new_solver(game, limit)?),
-        None => AnySolver::Full(solve::new_solver(game, limit)?),
+        None if args.compressed => AnySolver::Compressed(ponder_postflop::new_solver(game, limit)?),
+        None => AnySolver::Full(ponder_postflop::new_solver(game, limit)?),
         Some(reader) => {
             let path = args.resume.as_deref().unwrap_or(Path::new(&name));
             let header = reader.header.clone();
             let mut solver = match reader.read_values()? {
                 StoredValues::Full(v) if args.compressed => AnySolver::Compressed(
-                    solve::solver_from_values(path, &header, game, v)?.convert(),
+                    solve_file::solver_from_values(path, &header, game, v)?.convert(),
                 ),
                 StoredValues::Full(v) => {
-                    AnySolver::Full(solve::solver_from_values(path, &header, game, v)?)
+                    AnySolver::Full(solve_file::solver_from_values(path, &header, game, v)?)
                 }
                 StoredValues::Compressed(v) => {
-                    AnySolver::Compressed(solve::solver_from_values(path, &header, game, v)?)
+                    AnySolver::Compressed(solve_file::solver_from_values(path, &header, game, v)?)
                 }
             };
             with_solver!(&mut solver, s => s.iteration = header.iteration);
@@ -335,7 +337,7 @@ fn finish_solve<S: StoredValue>(
             return true;
         };
         bar.set_position(solver.iteration as u64);
-        match solve::save(path, file, solver, measured) {
+        match solve_file::save(path, file, solver, measured) {
             Ok(()) => true,
             Err(e) => {
                 save_error = Some(e.into());
@@ -350,7 +352,7 @@ fn finish_solve<S: StoredValue>(
     }
     let seconds = start.elapsed().as_secs_f64();
     if let Some(path) = &args.output {
-        solve::save(path, file, &solver, Some(last.exploitability_pct))?;
+        solve_file::save(path, file, &solver, Some(last.exploitability_pct))?;
     }
     let root = root_summary(&solver);
     // Only a locked solve has a full game distinct from the one it solved.
@@ -370,8 +372,8 @@ fn finish_solve<S: StoredValue>(
             "iterations": last.iteration,
             "exploitability_pct": last.exploitability_pct,
             "seconds": seconds,
-            "peak_rss_bytes": solve::peak_rss(),
-            "private_bytes": solve::private_rss(),
+            "peak_rss_bytes": memory::peak_rss(),
+            "private_bytes": memory::private_rss(),
             "root": root.iter().map(|(a, f, ev)| json!({"action": a, "frequency": f, "ev": ev})).collect::<Vec<_>>(),
             "output": args.output.as_ref().map(|p| p.display().to_string()),
             "locked": !solver.game.locks.is_empty(),
@@ -398,11 +400,16 @@ fn finish_solve<S: StoredValue>(
             );
         }
         println!("time             {seconds:.2} s (tree built in {build_seconds:.3} s)");
-        if let Some(rss) = solve::peak_rss() {
-            let private = solve::private_rss()
-                .map(|p| format!(" ({} private: storage, tree, heap)", solve::format_bytes(p)))
+        if let Some(rss) = memory::peak_rss() {
+            let private = memory::private_rss()
+                .map(|p| {
+                    format!(
+                        " ({} private: storage, tree, heap)",
+                        memory::format_bytes(p)
+                    )
+                })
                 .unwrap_or_default();
-            println!("peak memory      {}{private}", solve::format_bytes(rss));
+            println!("peak memory      {}{private}", memory::format_bytes(rss));
         }
         println!("root ({}):", player_name(root_player(&solver)));
         for (action, frequency, _) in &root {
@@ -441,9 +448,9 @@ fn print_header(
             if bunching.folders == 1 { "" } else { "s" },
             bunching.boards.len(),
             if bunching.boards.len() == 1 { "" } else { "s" },
-            solve::format_bytes(bunching.bytes()),
+            memory::format_bytes(bunching.bytes()),
             bunching.coverage.seconds,
-            solve::format_bytes(bunching.coverage.working_bytes)
+            memory::format_bytes(bunching.coverage.working_bytes)
         );
     }
     let counts = &estimate.counts;
@@ -457,9 +464,9 @@ fn print_header(
     );
     println!(
         "memory           {} (32-bit storage), {} (16-bit); limit {}",
-        solve::format_bytes(estimate.bytes_32),
-        solve::format_bytes(estimate.bytes_16),
-        solve::format_bytes(limit)
+        memory::format_bytes(estimate.bytes_32),
+        memory::format_bytes(estimate.bytes_16),
+        memory::format_bytes(limit)
     );
     println!("threads          {threads}");
     if !game.locks.is_empty() {
@@ -539,7 +546,7 @@ fn grid_class(row: usize, col: usize) -> String {
 pub fn run_show(args: ShowArgs) -> anyhow::Result<()> {
     // The game is dealt again from the stored spot; the file's storage kind is kept.
     let limit = max_memory(&args.max_memory)?;
-    let (header, solver) = solve::load_solver(&args.file, limit)?;
+    let (header, solver) = solve_file::load_solver(&args.file, limit)?;
     with_solver!(solver, s => show(&args, &header.spot, &s, header.exploitability_pct))
 }
 
@@ -806,16 +813,16 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
             .unwrap_or_else(|| vec![0.5, 0.3]);
         let final_target = targets.iter().cloned().fold(f64::INFINITY, f64::min);
         // Each spot's own peak, not the largest so far (the previous spot's memory is freed by now).
-        solve::reset_peak_rss();
+        memory::reset_peak_rss();
         let build_start = Instant::now();
         let prepared = PreparedSpot::new(file)?;
         let game = prepared.game();
         let estimate = MemoryEstimate::of(&game);
         let limit = max_memory(&None)?;
         let solver = if args.compressed {
-            AnySolver::Compressed(solve::new_solver::<Q16>(game, limit)?)
+            AnySolver::Compressed(ponder_postflop::new_solver::<Q16>(game, limit)?)
         } else {
-            AnySolver::Full(solve::new_solver::<f32>(game, limit)?)
+            AnySolver::Full(ponder_postflop::new_solver::<f32>(game, limit)?)
         };
         let build_seconds = build_start.elapsed().as_secs_f64();
         let memory = if args.compressed {
@@ -841,8 +848,8 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
         };
         let mut solver = solver;
         let last = with_solver!(&mut solver, s => s.solve(options, |_, c| on_check(c)));
-        let peak = solve::peak_rss();
-        let private = solve::private_rss();
+        let peak = memory::peak_rss();
+        let private = memory::private_rss();
         let key = |t: f64| format!("{t}");
         if args.json {
             let seconds: serde_json::Map<String, serde_json::Value> = targets
@@ -883,10 +890,10 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
                 threads,
                 if args.compressed { 16 } else { 32 },
                 estimate.counts.per_street.iter().sum::<u64>(),
-                solve::format_bytes(memory),
-                peak.map(solve::format_bytes).unwrap_or_else(|| "-".into()),
+                memory::format_bytes(memory),
+                peak.map(memory::format_bytes).unwrap_or_else(|| "-".into()),
                 private
-                    .map(solve::format_bytes)
+                    .map(memory::format_bytes)
                     .unwrap_or_else(|| "-".into()),
                 reached.first().map(cell).unwrap_or_default(),
                 reached.get(1).map(cell).unwrap_or_default(),

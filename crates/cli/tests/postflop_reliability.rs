@@ -10,9 +10,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{json, ponder, scratch};
-use ponder_postflop::solve::{self, PreparedSpot};
-use ponder_postflop::solver::Solver;
 use ponder_postflop::spot::SpotFile;
+use ponder_postflop::Solver;
+use ponder_postflop::{file, PreparedSpot};
 
 fn river(stack: u32, size: &str, oop: &str, ip: &str) -> String {
     format!(
@@ -47,7 +47,7 @@ fn file_naming(dir: &Path, name: &str, spot: &str) -> String {
     let solver = Solver::new(PreparedSpot::new(small).unwrap().game());
     let named = SpotFile::from_toml(spot, "named").unwrap();
     let path = dir.join(name);
-    solve::save(&path, &named, &solver, None).unwrap();
+    file::save(&path, &named, &solver, None).unwrap();
     path.display().to_string()
 }
 

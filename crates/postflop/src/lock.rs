@@ -362,13 +362,6 @@ impl ResolvedLock {
     }
 }
 
-fn normalise(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_lowercase()
-}
-
 /// Checks every lock against the betting tree, the board and the ranges (hands with positive weight).
 pub fn resolve(
     specs: &[LockSpec],
@@ -401,16 +394,9 @@ fn resolve_one(
     let mut node = tree.node(tree.root());
     let mut steps = Vec::new();
     let mut dealt: Vec<Card> = board.to_vec();
-    let mut offset = 0usize;
-    for raw in line.split(',') {
-        let column =
-            line[..offset].chars().count() + raw.chars().count() - raw.trim_start().chars().count();
-        offset += raw.len() + 1;
-        let step = raw.trim();
-        if step.is_empty() {
-            continue;
-        }
-        let at = shifted(&origin.line, column);
+    for step in crate::line::steps(line) {
+        let at = shifted(&origin.line, step.offset);
+        let step = step.text;
         match node.kind {
             ActionNodeKind::Fold(_) | ActionNodeKind::Showdown => {
                 return Err(LockError::PastTerminal {
@@ -419,13 +405,11 @@ fn resolve_one(
                 })
             }
             ActionNodeKind::Player(_) => {
-                let names: Vec<String> = node.actions.iter().map(|a| a.to_string()).collect();
-                let wanted = normalise(step);
-                let Some(k) = names.iter().position(|n| *n == wanted) else {
+                let Some(k) = crate::line::action_index(&node.actions, step) else {
                     return Err(LockError::NoSuchAction {
                         at,
                         step: step.to_string(),
-                        expected: names.join(", "),
+                        expected: crate::line::action_names(&node.actions).join(", "),
                     });
                 };
                 steps.push(Step::Action(k));
@@ -463,7 +447,7 @@ fn resolve_one(
             what: what.to_string(),
         });
     };
-    let names: Vec<String> = node.actions.iter().map(|a| a.to_string()).collect();
+    let names = crate::line::action_names(&node.actions);
     let mut strategy = vec![0.0f32; names.len()];
     let mut given = vec![false; names.len()];
     let mut sum = 0.0f64;
@@ -473,7 +457,7 @@ fn resolve_one(
             .get(name)
             .cloned()
             .unwrap_or_else(|| origin.strategy.clone());
-        let Some(k) = names.iter().position(|n| *n == normalise(name)) else {
+        let Some(k) = crate::line::action_index(&node.actions, name) else {
             return Err(LockError::UnknownAction {
                 at,
                 name: name.clone(),
@@ -735,7 +719,7 @@ impl Locks {
 
     /// Writes the locked strategies into the strategy sums of `storage` and zeroes their regrets, so the
     /// average strategy of a locked hand is its lock from the start.
-    pub fn write_into<S: crate::solver::StoredValue>(&self, game: &Game, storage: &mut [S]) {
+    pub fn write_into<S: crate::storage::StoredValue>(&self, game: &Game, storage: &mut [S]) {
         for (id, lock) in &self.nodes {
             let node = &game.nodes[id.0 as usize];
             let NodeKind::Player(player) = node.kind else {
@@ -744,7 +728,7 @@ impl Locks {
             let n = game.hands[player.index()].len();
             let actions = node.num_children as usize;
             let own = &mut storage
-                [node.storage_start..node.storage_start + crate::solver::own_len::<S>(actions, n)];
+                [node.storage_start..node.storage_start + crate::storage::own_len::<S>(actions, n)];
             S::write_lock(own, actions, n, lock);
         }
     }

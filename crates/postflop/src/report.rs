@@ -6,10 +6,12 @@ use std::collections::HashMap;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::best_response::{evaluate, Play};
 use crate::cards_glue::{self, Card};
 use crate::game::{NodeId, NodeKind};
-use crate::solver::{evaluate, Play, Solver, StoredValue};
+use crate::solver::Solver;
 use crate::spot::excerpt;
+use crate::storage::StoredValue;
 use crate::tree::Player;
 
 /// What was wrong with a `--line`.
@@ -82,19 +84,9 @@ pub fn follow_line<S: StoredValue>(solver: &Solver<S>, line: &str) -> Result<Nod
             .map(|(i, &c)| (c, i as u16))
             .collect()
     });
-    let mut offset = 0usize;
-    for raw in line.split(',') {
-        let column = line[..offset].chars().count() + raw.len() - raw.trim_start().len() + 1;
-        offset += raw.len() + 1;
-        let text = raw.trim();
-        if text.is_empty() {
-            continue;
-        }
-        let normal = text
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_ascii_lowercase();
+    for step in crate::line::steps(line) {
+        let column = step.offset + 1;
+        let text = step.text;
         let node = &game.nodes[view.id.0 as usize];
         match node.kind {
             NodeKind::Fold(_) | NodeKind::Showdown(_) => {
@@ -105,12 +97,11 @@ pub fn follow_line<S: StoredValue>(solver: &Solver<S>, line: &str) -> Result<Nod
             }
             NodeKind::Player(actor) => {
                 let actions = &game.tree.node(node.action_node).actions;
-                let names: Vec<String> = actions.iter().map(|a| a.to_string()).collect();
-                let Some(k) = names.iter().position(|n| *n == normal) else {
+                let Some(k) = crate::line::action_index(actions, text) else {
                     return Err(LineError::UnknownAction {
                         column,
                         text: text.to_string(),
-                        expected: names.join(", "),
+                        expected: crate::line::action_names(actions).join(", "),
                     });
                 };
                 let strategy = solver.average_strategy(view.id);
@@ -120,7 +111,7 @@ pub fn follow_line<S: StoredValue>(solver: &Solver<S>, line: &str) -> Result<Nod
                     view.reach[p][h] *= strategy[k * n + view.to_stored[p][h] as usize];
                 }
                 view.id = NodeId(node.first_child + k as u32);
-                view.steps.push(names[k].clone());
+                view.steps.push(actions[k].to_string());
             }
             NodeKind::Chance => {
                 let bad = |reason: &str| LineError::BadCard {

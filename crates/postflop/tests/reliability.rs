@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 
 use ponder_postflop::lock::LockSpec;
 use ponder_postflop::report;
-use ponder_postflop::solve::{self, PreparedSpot, SolveError, SolveOptions};
-use ponder_postflop::solver::{Solver, Q16};
 use ponder_postflop::spot::{SpotFile, MAX_ECHO};
 use ponder_postflop::tree::{Action, ActionNodeKind, ActionTree, TreeTooLarge, MAX_TREE_DEPTH};
+use ponder_postflop::{file, PreparedSpot, SolveError, SolveOptions};
+use ponder_postflop::{Solver, Q16};
 
 /// A river spot whose bets and raises are `size` (e.g. `+1`), with `stack` chips behind.
 fn river(stack: u32, size: &str, oop: &str, ip: &str) -> String {
@@ -142,8 +142,8 @@ fn a_solve_file_naming_a_too_deep_spot_is_refused() {
     let (_, solver) = small_solver();
     let deep = spot(&river(1_100, "+1", "AA,KK", "QQ,AK"));
     let path = temp("deep.solve");
-    solve::save(&path, &deep, &solver, None).unwrap();
-    let error = solve::load_solver(&path, u64::MAX).err().unwrap();
+    file::save(&path, &deep, &solver, None).unwrap();
+    let error = file::load_solver(&path, u64::MAX).err().unwrap();
     assert!(
         matches!(error, SolveError::Tree(TreeTooLarge::Depth { .. })),
         "{error}"
@@ -253,17 +253,17 @@ fn checkpoints_come_on_their_own_interval() {
 #[test]
 fn output_paths_are_checked_before_solving() {
     let missing = temp("no-such-directory").join("out.solve");
-    let error = solve::check_writable(&missing).unwrap_err().to_string();
+    let error = file::check_writable(&missing).unwrap_err().to_string();
     assert!(
         error.contains("cannot write the solve file here"),
         "{error}"
     );
     let directory = temp("a-directory");
     std::fs::create_dir_all(&directory).unwrap();
-    let error = solve::check_writable(&directory).unwrap_err().to_string();
+    let error = file::check_writable(&directory).unwrap_err().to_string();
     assert!(error.contains("is a directory"), "{error}");
     let fine = temp("fine.solve");
-    solve::check_writable(&fine).unwrap();
+    file::check_writable(&fine).unwrap();
     assert!(!fine.exists());
     let leftovers = std::fs::read_dir(fine.parent().unwrap())
         .unwrap()
@@ -290,23 +290,23 @@ fn orphan_temporary_files_of_killed_writes_are_removed() {
         std::fs::write(file, b"partial").unwrap();
     }
     let (file, solver) = small_solver();
-    solve::save(&path, &file, &solver, None).unwrap();
+    file::save(&path, &file, &solver, None).unwrap();
     assert!(!orphan.exists(), "the killed write's file is removed");
     assert!(running.exists(), "a running process's write is left alone");
     assert!(other.exists(), "another output's file is left alone");
-    assert!(solve::load(&path).is_ok());
+    assert!(file::load(&path).is_ok());
 }
 
 #[test]
 fn bytes_after_the_compressed_stream_are_refused() {
     let (file, solver) = small_solver();
     let path = temp("trailing.solve");
-    solve::save(&path, &file, &solver, None).unwrap();
-    assert!(solve::load(&path).is_ok());
+    file::save(&path, &file, &solver, None).unwrap();
+    assert!(file::load(&path).is_ok());
     let mut bytes = std::fs::read(&path).unwrap();
     bytes.extend_from_slice(b"\0");
     std::fs::write(&path, &bytes).unwrap();
-    let error = solve::load(&path).unwrap_err().to_string();
+    let error = file::load(&path).unwrap_err().to_string();
     assert!(error.contains("bytes after the end"), "{error}");
 }
 
@@ -319,8 +319,8 @@ fn files_naming_huge_spots_are_refused_before_their_values_are_read() {
          raise = \"2.5x,a\"\n",
     );
     let path = temp("huge.solve");
-    solve::save(&path, &huge, &solver, None).unwrap();
-    let error = solve::load_solver(&path, 64 << 20).err().unwrap();
+    file::save(&path, &huge, &solver, None).unwrap();
+    let error = file::load_solver(&path, 64 << 20).err().unwrap();
     assert!(matches!(error, SolveError::TooBig { .. }), "{error}");
 }
 
