@@ -6,15 +6,17 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use ponder_postflop::file as solve_file;
 use ponder_postflop::game::NodeKind;
 use ponder_postflop::lock::{LockOrigin, LockSpec};
-use ponder_postflop::solve::{
-    self, AnySolver, Checkpoint, MemoryEstimate, PreparedSpot, SolveOptions, StoredValues,
-};
-use ponder_postflop::solver::{Solver, StoredValue, Q16};
-use ponder_postflop::spot::{BenchFile, SpotFile, DEFAULT_SPOT_TOML};
+use ponder_postflop::memory::format_bytes;
+use ponder_postflop::spot::{excerpt, BenchFile, SpotFile, DEFAULT_SPOT_TOML};
 use ponder_postflop::tree::Player;
 use ponder_postflop::with_solver;
+use ponder_postflop::{
+    AnySolver, Checkpoint, MemoryEstimate, PreparedSpot, SolveOptions, Solver, StoredValue,
+    StoredValues, Q16,
+};
 use serde_json::json;
 
 use crate::{limits, memory};
@@ -86,6 +88,10 @@ pub struct ShowArgs {
     /// Print JSON instead of tables.
     #[arg(long)]
     pub json: bool,
+    /// Refuse files whose stored spot needs more memory than this (e.g. 2GiB); default 80% of available
+    /// memory.
+    #[arg(long)]
+    pub max_memory: Option<String>,
 }
 
 /// Benchmark the postflop solver on the spots of the built-in bench file (or `--spots FILE`).
@@ -144,10 +150,13 @@ fn parse_bytes(text: &str) -> anyhow::Result<u64> {
     })
     .unwrap_or((lower.clone(), 1));
     let value: f64 = number.parse().map_err(|_| {
-        anyhow::anyhow!("--max-memory `{text}`: expected a size such as 2GiB or 500MiB")
+        anyhow::anyhow!(
+            "--max-memory `{}`: expected a size such as 2GiB or 500MiB",
+            excerpt(text)
+        )
     })?;
     if !(value.is_finite() && value > 0.0) {
-        bail!("--max-memory `{text}` must be positive");
+        bail!("--max-memory `{}` must be positive", excerpt(text));
     }
     Ok((value * scale as f64) as u64)
 }
@@ -187,14 +196,23 @@ fn progress_bar(target: f64, max_iterations: u32) -> ProgressBar {
 /// Runs `ponder solve`.
 pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
     let threads = set_threads(args.threads)?;
-    // A spot file is prepared at once, so its errors point at the file's line and column.
+    if !(args.target.is_finite() && args.target >= 0.0) {
+        bail!("--target must be a non-negative number");
+    }
+    // A mistyped output path is refused now, not after the solve.
+    if let Some(path) = &args.output {
+        solve_file::check_writable(path)?;
+    }
+    let limit = max_memory(&args.max_memory)?;
+    // A spot file is prepared at once, so its errors point at the file's line and column. A solve file
+    // is opened and its spot checked against --max-memory before its values are read.
     let mut prepared = None;
     let (name, file, resume) = if let Some(path) = &args.resume {
-        let (header, storage) = solve::load(path)?;
+        let (reader, game) = solve_file::open_checked(path, limit)?;
         (
             path.display().to_string(),
-            header.spot.clone(),
-            Some((header, storage)),
+            reader.header.spot.clone(),
+            Some((reader, game)),
         )
     } else if let Some(path) = &args.spot_file {
         let spot = PreparedSpot::load(path)?;
@@ -214,9 +232,6 @@ pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
             None,
         )
     };
-    if !(args.target.is_finite() && args.target >= 0.0) {
-        bail!("--target must be a non-negative number");
-    }
     let mut file = file;
     if !args.lock.is_empty() {
         // Spot files read from JSON carry no positions: name their locks by number.
@@ -237,28 +252,32 @@ pub fn run_solve(args: SolveArgs) -> anyhow::Result<()> {
         Some(prepared) => prepared,
         None => PreparedSpot::new(file.clone())?,
     };
-    let limit = max_memory(&args.max_memory)?;
     prepared.check_dealt_size(limit)?;
-    let game = prepared.game();
+    let (resume, game) = match resume {
+        // The reader's game was dealt (and checked) from the same stored spot.
+        Some((reader, game)) => (Some(reader), game),
+        None => (None, prepared.game()),
+    };
     let estimate = MemoryEstimate::of(&game);
     let build_seconds = build_start.elapsed().as_secs_f64();
     if !args.json {
         print_header(&name, &prepared, &game, &estimate, limit, threads);
     }
     let solver = match resume {
-        None if args.compressed => AnySolver::Compressed(solve::new_solver(game, limit)?),
-        None => AnySolver::Full(solve::new_solver(game, limit)?),
-        Some((header, values)) => {
+        None if args.compressed => AnySolver::Compressed(ponder_postflop::new_solver(game, limit)?),
+        None => AnySolver::Full(ponder_postflop::new_solver(game, limit)?),
+        Some(reader) => {
             let path = args.resume.as_deref().unwrap_or(Path::new(&name));
-            let mut solver = match values {
+            let header = reader.header.clone();
+            let mut solver = match reader.read_values()? {
                 StoredValues::Full(v) if args.compressed => AnySolver::Compressed(
-                    solve::solver_from_values(path, &header, game, v)?.convert(),
+                    solve_file::solver_from_values(path, &header, game, v)?.convert(),
                 ),
                 StoredValues::Full(v) => {
-                    AnySolver::Full(solve::solver_from_values(path, &header, game, v)?)
+                    AnySolver::Full(solve_file::solver_from_values(path, &header, game, v)?)
                 }
                 StoredValues::Compressed(v) => {
-                    AnySolver::Compressed(solve::solver_from_values(path, &header, game, v)?)
+                    AnySolver::Compressed(solve_file::solver_from_values(path, &header, game, v)?)
                 }
             };
             with_solver!(&mut solver, s => s.iteration = header.iteration);
@@ -292,6 +311,7 @@ fn finish_solve<S: StoredValue>(
         target_pct: args.target,
         max_iterations: args.max_iterations,
         check_every: args.check_every,
+        checkpoint_every: args.output.as_ref().and(args.checkpoint_every),
     };
     let bar = if args.json {
         ProgressBar::hidden()
@@ -299,36 +319,38 @@ fn finish_solve<S: StoredValue>(
         progress_bar(args.target, args.max_iterations)
     };
     bar.set_position(solver.iteration as u64);
-    let mut history: Vec<Checkpoint> = Vec::new();
-    let mut last_saved = solver.iteration;
     let mut save_error: Option<anyhow::Error> = None;
     let start = Instant::now();
-    let last = solver.solve(options, |solver, checkpoint| {
+    let on_check = |_: &Solver<S>, checkpoint: &Checkpoint| {
         bar.set_position(checkpoint.iteration as u64);
         bar.set_message(format!(
             "exploitability {:.3}% pot, target {}%",
             checkpoint.exploitability_pct, args.target
         ));
-        history.push(*checkpoint);
-        if let (Some(every), Some(path)) = (args.checkpoint_every, &args.output) {
-            if checkpoint.iteration >= last_saved + every {
-                if let Err(e) = solve::save(path, file, solver, Some(checkpoint.exploitability_pct))
-                {
-                    save_error = Some(e.into());
-                    return false;
-                }
-                last_saved = checkpoint.iteration;
+        true
+    };
+    // Checkpoints come on their own interval, measured or not (the header then has no exploitability).
+    let on_save = |solver: &Solver<S>, measured: Option<f64>| {
+        let Some(path) = &args.output else {
+            return true;
+        };
+        bar.set_position(solver.iteration as u64);
+        match solve_file::save(path, file, solver, measured) {
+            Ok(()) => true,
+            Err(e) => {
+                save_error = Some(e.into());
+                false
             }
         }
-        true
-    });
+    };
+    let last = solver.solve_saving(options, on_check, on_save);
     bar.finish_and_clear();
     if let Some(error) = save_error {
         return Err(error);
     }
     let seconds = start.elapsed().as_secs_f64();
     if let Some(path) = &args.output {
-        solve::save(path, file, &solver, Some(last.exploitability_pct))?;
+        solve_file::save(path, file, &solver, Some(last.exploitability_pct))?;
     }
     let root = root_summary(&solver);
     // Only a locked solve has a full game distinct from the one it solved.
@@ -378,9 +400,9 @@ fn finish_solve<S: StoredValue>(
         println!("time             {seconds:.2} s (tree built in {build_seconds:.3} s)");
         if let Some(rss) = memory::peak_rss() {
             let private = memory::private_rss()
-                .map(|p| format!(" ({} private: storage, tree, heap)", solve::format_bytes(p)))
+                .map(|p| format!(" ({} private: storage, tree, heap)", format_bytes(p)))
                 .unwrap_or_default();
-            println!("peak memory      {}{private}", solve::format_bytes(rss));
+            println!("peak memory      {}{private}", format_bytes(rss));
         }
         println!("root ({}):", player_name(root_player(&solver)));
         for (action, frequency, _) in &root {
@@ -419,9 +441,9 @@ fn print_header(
             if bunching.folders == 1 { "" } else { "s" },
             bunching.boards.len(),
             if bunching.boards.len() == 1 { "" } else { "s" },
-            solve::format_bytes(bunching.bytes()),
+            format_bytes(bunching.bytes()),
             bunching.coverage.seconds,
-            solve::format_bytes(bunching.coverage.working_bytes)
+            format_bytes(bunching.coverage.working_bytes)
         );
     }
     let counts = &estimate.counts;
@@ -435,9 +457,9 @@ fn print_header(
     );
     println!(
         "memory           {} (32-bit storage), {} (16-bit); limit {}",
-        solve::format_bytes(estimate.bytes_32),
-        solve::format_bytes(estimate.bytes_16),
-        solve::format_bytes(limit)
+        format_bytes(estimate.bytes_32),
+        format_bytes(estimate.bytes_16),
+        format_bytes(limit)
     );
     println!("threads          {threads}");
     if !game.locks.is_empty() {
@@ -516,7 +538,8 @@ fn grid_class(row: usize, col: usize) -> String {
 /// Runs `ponder show`.
 pub fn run_show(args: ShowArgs) -> anyhow::Result<()> {
     // The game is dealt again from the stored spot; the file's storage kind is kept.
-    let (header, solver) = solve::load_solver(&args.file)?;
+    let limit = max_memory(&args.max_memory)?;
+    let (header, solver) = solve_file::load_solver(&args.file, limit)?;
     with_solver!(solver, s => show(&args, &header.spot, &s, header.exploitability_pct))
 }
 
@@ -530,9 +553,9 @@ fn show<S: StoredValue>(
     let mut report = ponder_postflop::report::node_report(solver, &view);
     if let Some(hand) = &args.hand {
         let cards = ponder_postflop::cards_glue::parse_board_cards(hand)
-            .with_context(|| format!("--hand `{hand}`"))?;
+            .with_context(|| format!("--hand `{}`", excerpt(hand)))?;
         if cards.len() != 2 {
-            bail!("--hand `{hand}`: give two cards such as AhKh");
+            bail!("--hand `{}`: give two cards such as AhKh", excerpt(hand));
         }
         let names = [
             format!(
@@ -550,7 +573,8 @@ fn show<S: StoredValue>(
         report.locked_hands = report.hands.iter().filter(|h| h.locked).count();
         if report.hands.is_empty() {
             bail!(
-                "--hand `{hand}`: not in {}'s range at this node",
+                "--hand `{}`: not in {}'s range at this node",
+                excerpt(hand),
                 report.player
             );
         }
@@ -837,9 +861,9 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
         let estimate = MemoryEstimate::of(&game);
         let limit = max_memory(&None)?;
         let solver = if args.compressed {
-            AnySolver::Compressed(solve::new_solver::<Q16>(game, limit)?)
+            AnySolver::Compressed(ponder_postflop::new_solver::<Q16>(game, limit)?)
         } else {
-            AnySolver::Full(solve::new_solver::<f32>(game, limit)?)
+            AnySolver::Full(ponder_postflop::new_solver::<f32>(game, limit)?)
         };
         let build_seconds = build_start.elapsed().as_secs_f64();
         let memory = if args.compressed {
@@ -853,6 +877,7 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
             target_pct: final_target,
             max_iterations: args.max_iterations,
             check_every: 10,
+            checkpoint_every: None,
         };
         let mut on_check = |checkpoint: &Checkpoint| {
             for (slot, &target) in reached.iter_mut().zip(&targets) {
@@ -919,14 +944,14 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
                 threads,
                 if args.compressed { 16 } else { 32 },
                 estimate.counts.per_street.iter().sum::<u64>(),
-                solve::format_bytes(memory),
-                peak.map(solve::format_bytes).unwrap_or_else(|| "-".into()),
+                format_bytes(memory),
+                peak.map(format_bytes).unwrap_or_else(|| "-".into()),
                 private
-                    .map(solve::format_bytes)
+                    .map(format_bytes)
                     .unwrap_or_else(|| "-".into()),
                 measure.name(),
                 target
-                    .map(solve::format_bytes)
+                    .map(format_bytes)
                     .unwrap_or_else(|| "-".into()),
                 ratio
                     .map(|r| format!("{r:.2}x"))

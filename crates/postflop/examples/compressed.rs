@@ -1,9 +1,9 @@
 //! Exploitability of 32-bit and 16-bit storage side by side, every 10 iterations, on bench spots:
 //! `cargo run --release -p ponder-postflop --example compressed -- [spot ...]`.
 
-use ponder_postflop::solve::PreparedSpot;
-use ponder_postflop::solver::{Solver, StoredValue, Q16};
 use ponder_postflop::spot::BenchFile;
+use ponder_postflop::PreparedSpot;
+use ponder_postflop::{Solver, StoredValue, Q16};
 
 fn run<S: StoredValue>(prepared: &PreparedSpot, iterations: u32) -> (Vec<f64>, f64) {
     let mut solver = Solver::<S>::zeroed(prepared.game());

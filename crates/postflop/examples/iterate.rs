@@ -1,9 +1,9 @@
 //! Runs a fixed number of iterations of one bench spot with 32- or 16-bit storage (no exploitability
 //! checks), for profiling: `cargo run --release -p ponder-postflop --example iterate -- SPOT 32|16 N`.
 
-use ponder_postflop::solve::PreparedSpot;
-use ponder_postflop::solver::{Solver, StoredValue, Q16};
 use ponder_postflop::spot::BenchFile;
+use ponder_postflop::PreparedSpot;
+use ponder_postflop::{Solver, StoredValue, Q16};
 
 fn run<S: StoredValue>(prepared: &PreparedSpot, iterations: u32) {
     let mut solver = Solver::<S>::zeroed(prepared.game());

@@ -2,9 +2,9 @@
 //! `cargo run --release -p ponder-postflop --example tune -- [spot ...]` (exploitability is measured every 5
 //! iterations, so the counts are finer than `ponder bench postflop`'s every 10). Results: docs/performance.md.
 
-use ponder_postflop::solve::PreparedSpot;
-use ponder_postflop::solver::{DiscountParams, Solver};
 use ponder_postflop::spot::BenchFile;
+use ponder_postflop::PreparedSpot;
+use ponder_postflop::{DiscountParams, Solver};
 
 fn main() {
     let bench = BenchFile::builtin();

@@ -5,6 +5,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::spot::excerpt;
+
 /// One candidate size in a bet or raise list.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum BetSize {
@@ -47,7 +49,7 @@ pub enum BetSizeError {
         column: usize,
     },
     /// A number without a unit such as `2.5` (write `250%`, `2.5x` or `+2`).
-    #[error("bet size `{text}` at column {column} has no unit: write `{text}%` (pot), `{text}x` (raise multiple) or `+{text}` (chips)")]
+    #[error("bet size `{shown}` at column {column} has no unit: write `{n}%` (pot), `{n}x` (raise multiple) or `+{n}` (chips)", shown = excerpt(.text), n = if .text.chars().count() <= 12 { .text.as_str() } else { "N" })]
     MissingUnit {
         /// The offending entry.
         text: String,
@@ -55,7 +57,7 @@ pub enum BetSizeError {
         column: usize,
     },
     /// A negative or zero size.
-    #[error("bet size `{text}` at column {column} must be positive")]
+    #[error("bet size `{shown}` at column {column} must be positive", shown = excerpt(.text))]
     NotPositive {
         /// The offending entry.
         text: String,
@@ -63,7 +65,7 @@ pub enum BetSizeError {
         column: usize,
     },
     /// Anything else that is not a size.
-    #[error("bet size `{text}` at column {column} is not one of `N%`, `Nx`, `e`, `a`, `+N`")]
+    #[error("bet size `{shown}` at column {column} is not one of `N%`, `Nx`, `e`, `a`, `+N`", shown = excerpt(.text))]
     Invalid {
         /// The offending entry.
         text: String,
@@ -71,7 +73,7 @@ pub enum BetSizeError {
         column: usize,
     },
     /// A raise multiple such as `2.5x` used where no bet is faced.
-    #[error("bet size `{text}` at column {column}: a raise multiple (`Nx`) is only allowed in raise sizes")]
+    #[error("bet size `{shown}` at column {column}: a raise multiple (`Nx`) is only allowed in raise sizes", shown = excerpt(.text))]
     MultipleInBet {
         /// The offending entry.
         text: String,
@@ -79,7 +81,7 @@ pub enum BetSizeError {
         column: usize,
     },
     /// A raise multiple that does not raise (`1x` or less).
-    #[error("raise size `{text}` at column {column} must be more than 1x the bet faced")]
+    #[error("raise size `{shown}` at column {column} must be more than 1x the bet faced", shown = excerpt(.text))]
     MultipleTooSmall {
         /// The offending entry.
         text: String,

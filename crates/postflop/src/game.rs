@@ -13,10 +13,6 @@ use crate::tree::{ActionNodeId, ActionNodeKind, ActionTree, Player};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct NodeId(pub u32);
 
-/// Index of a hand in one player's hand list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct HandIndex(pub u16);
-
 /// Index of a complete board in [`Game::boards`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct BoardId(pub u32);

@@ -18,6 +18,7 @@ use thiserror::Error;
 
 use crate::cards_glue::{self, Card};
 use crate::game::{Game, NodeId, NodeKind};
+use crate::spot::excerpt;
 use crate::tree::{ActionNodeKind, ActionTree, Player};
 
 /// Frequencies of a lock must sum to 1 within this.
@@ -97,7 +98,7 @@ fn shifted(at: &Location, chars: usize) -> Location {
 #[derive(Debug, Error, PartialEq)]
 pub enum LockError {
     /// A step of the line is not an action of the node it reaches.
-    #[error("{at}: lock line: `{step}` is not an action here; expected one of: {expected}")]
+    #[error("{at}: lock line: `{shown_step}` is not an action here; expected one of: {expected}", shown_step = excerpt(.step))]
     NoSuchAction {
         /// Where.
         at: Location,
@@ -108,8 +109,7 @@ pub enum LockError {
     },
     /// A card is dealt here and the step is not a card that can come (nor `*`).
     #[error(
-        "{at}: lock line: a card is dealt here; `{step}` is not a card that can come ({reason})"
-    )]
+        "{at}: lock line: a card is dealt here; `{shown_step}` is not a card that can come ({reason})", shown_step = excerpt(.step))]
     BadCard {
         /// Where.
         at: Location,
@@ -119,7 +119,7 @@ pub enum LockError {
         reason: String,
     },
     /// The line goes on after the hand ended.
-    #[error("{at}: lock line: `{step}` comes after the hand is over")]
+    #[error("{at}: lock line: `{shown_step}` comes after the hand is over", shown_step = excerpt(.step))]
     PastTerminal {
         /// Where.
         at: Location,
@@ -127,7 +127,7 @@ pub enum LockError {
         step: String,
     },
     /// The line does not end where a player acts.
-    #[error("{at}: lock line `{line}` ends at a {what}, not where a player acts")]
+    #[error("{at}: lock line `{shown_line}` ends at a {what}, not where a player acts", shown_line = excerpt(.line))]
     NotADecision {
         /// Where.
         at: Location,
@@ -138,8 +138,7 @@ pub enum LockError {
     },
     /// A strategy key does not name an action of the locked node.
     #[error(
-        "{at}: lock strategy: `{name}` is not an action at `{line}`; expected one of: {expected}"
-    )]
+        "{at}: lock strategy: `{shown_name}` is not an action at `{shown_line}`; expected one of: {expected}", shown_line = excerpt(.line), shown_name = excerpt(.name))]
     UnknownAction {
         /// Where.
         at: Location,
@@ -151,7 +150,7 @@ pub enum LockError {
         expected: String,
     },
     /// Two keys name the same action.
-    #[error("{at}: lock strategy: action `{name}` is given twice")]
+    #[error("{at}: lock strategy: action `{shown_name}` is given twice", shown_name = excerpt(.name))]
     DuplicateAction {
         /// Where.
         at: Location,
@@ -159,7 +158,7 @@ pub enum LockError {
         name: String,
     },
     /// A frequency is not a number in [0, 1].
-    #[error("{at}: lock strategy: frequency of `{name}` is {value}, not a number in [0, 1]")]
+    #[error("{at}: lock strategy: frequency of `{shown_name}` is {value}, not a number in [0, 1]", shown_name = excerpt(.name))]
     BadFrequency {
         /// Where.
         at: Location,
@@ -185,7 +184,7 @@ pub enum LockError {
         message: String,
     },
     /// A part of `hands` has no hand in the acting player's range.
-    #[error("{at}: lock hands: `{part}` has no hand in {player}'s range")]
+    #[error("{at}: lock hands: `{shown_part}` has no hand in {player}'s range", shown_part = excerpt(.part))]
     HandsNotInRange {
         /// Where.
         at: Location,
@@ -218,7 +217,8 @@ impl LockSpec {
             return Err(LockError::Syntax {
                 at: at(0),
                 message: format!(
-                    "`{text}`: expected LINE | ACTION=FREQUENCY, ... [| HANDS], e.g. `check,bet 120 | call=0.6,fold=0.4 | AA,KK`"
+                    "`{}`: expected LINE | ACTION=FREQUENCY, ... [| HANDS], e.g. `check,bet 120 | call=0.6,fold=0.4 | AA,KK`",
+                    excerpt(text)
                 ),
             });
         }
@@ -245,12 +245,12 @@ impl LockSpec {
             let Some((name, value)) = item.rsplit_once('=') else {
                 return Err(LockError::Syntax {
                     at: item_at,
-                    message: format!("`{}`: expected ACTION=FREQUENCY", item.trim()),
+                    message: format!("`{}`: expected ACTION=FREQUENCY", excerpt(item.trim())),
                 });
             };
             let value: f64 = value.trim().parse().map_err(|_| LockError::Syntax {
                 at: item_at.clone(),
-                message: format!("`{}`: the frequency is not a number", item.trim()),
+                message: format!("`{}`: the frequency is not a number", excerpt(item.trim())),
             })?;
             let name = name.trim().to_string();
             keys.insert(name.clone(), item_at);
@@ -362,13 +362,6 @@ impl ResolvedLock {
     }
 }
 
-fn normalise(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_lowercase()
-}
-
 /// Checks every lock against the betting tree, the board and the ranges (hands with positive weight).
 pub fn resolve(
     specs: &[LockSpec],
@@ -401,16 +394,9 @@ fn resolve_one(
     let mut node = tree.node(tree.root());
     let mut steps = Vec::new();
     let mut dealt: Vec<Card> = board.to_vec();
-    let mut offset = 0usize;
-    for raw in line.split(',') {
-        let column =
-            line[..offset].chars().count() + raw.chars().count() - raw.trim_start().chars().count();
-        offset += raw.len() + 1;
-        let step = raw.trim();
-        if step.is_empty() {
-            continue;
-        }
-        let at = shifted(&origin.line, column);
+    for step in crate::line::steps(line) {
+        let at = shifted(&origin.line, step.offset);
+        let step = step.text;
         match node.kind {
             ActionNodeKind::Fold(_) | ActionNodeKind::Showdown => {
                 return Err(LockError::PastTerminal {
@@ -419,13 +405,11 @@ fn resolve_one(
                 })
             }
             ActionNodeKind::Player(_) => {
-                let names: Vec<String> = node.actions.iter().map(|a| a.to_string()).collect();
-                let wanted = normalise(step);
-                let Some(k) = names.iter().position(|n| *n == wanted) else {
+                let Some(k) = crate::line::action_index(&node.actions, step) else {
                     return Err(LockError::NoSuchAction {
                         at,
                         step: step.to_string(),
-                        expected: names.join(", "),
+                        expected: crate::line::action_names(&node.actions).join(", "),
                     });
                 };
                 steps.push(Step::Action(k));
@@ -463,7 +447,7 @@ fn resolve_one(
             what: what.to_string(),
         });
     };
-    let names: Vec<String> = node.actions.iter().map(|a| a.to_string()).collect();
+    let names = crate::line::action_names(&node.actions);
     let mut strategy = vec![0.0f32; names.len()];
     let mut given = vec![false; names.len()];
     let mut sum = 0.0f64;
@@ -473,7 +457,7 @@ fn resolve_one(
             .get(name)
             .cloned()
             .unwrap_or_else(|| origin.strategy.clone());
-        let Some(k) = names.iter().position(|n| *n == normalise(name)) else {
+        let Some(k) = crate::line::action_index(&node.actions, name) else {
             return Err(LockError::UnknownAction {
                 at,
                 name: name.clone(),
@@ -735,7 +719,7 @@ impl Locks {
 
     /// Writes the locked strategies into the strategy sums of `storage` and zeroes their regrets, so the
     /// average strategy of a locked hand is its lock from the start.
-    pub fn write_into<S: crate::solver::StoredValue>(&self, game: &Game, storage: &mut [S]) {
+    pub fn write_into<S: crate::storage::StoredValue>(&self, game: &Game, storage: &mut [S]) {
         for (id, lock) in &self.nodes {
             let node = &game.nodes[id.0 as usize];
             let NodeKind::Player(player) = node.kind else {
@@ -744,7 +728,7 @@ impl Locks {
             let n = game.hands[player.index()].len();
             let actions = node.num_children as usize;
             let own = &mut storage
-                [node.storage_start..node.storage_start + crate::solver::own_len::<S>(actions, n)];
+                [node.storage_start..node.storage_start + crate::storage::own_len::<S>(actions, n)];
             S::write_lock(own, actions, n, lock);
         }
     }

@@ -6,16 +6,19 @@ use std::collections::HashMap;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::best_response::{evaluate, Play};
 use crate::cards_glue::{self, Card};
 use crate::game::{NodeId, NodeKind};
-use crate::solver::{evaluate, Play, Solver, StoredValue};
+use crate::solver::Solver;
+use crate::spot::excerpt;
+use crate::storage::StoredValue;
 use crate::tree::Player;
 
 /// What was wrong with a `--line`.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum LineError {
     /// The step does not name an action of this node.
-    #[error("line, column {column}: `{text}` is not an action here; expected one of: {expected}")]
+    #[error("line, column {column}: `{}` is not an action here; expected one of: {expected}", excerpt(.text))]
     UnknownAction {
         /// 1-based column of the step.
         column: usize,
@@ -25,7 +28,7 @@ pub enum LineError {
         expected: String,
     },
     /// A card is to be dealt and the step is not a card that can come.
-    #[error("line, column {column}: a card is dealt here; `{text}` is not a card that can come ({reason})")]
+    #[error("line, column {column}: a card is dealt here; `{}` is not a card that can come ({reason})", excerpt(.text))]
     BadCard {
         /// 1-based column.
         column: usize,
@@ -35,7 +38,7 @@ pub enum LineError {
         reason: String,
     },
     /// The line goes on after the hand ended.
-    #[error("line, column {column}: `{text}` comes after the hand is over")]
+    #[error("line, column {column}: `{}` comes after the hand is over", excerpt(.text))]
     PastTerminal {
         /// 1-based column.
         column: usize,
@@ -81,19 +84,9 @@ pub fn follow_line<S: StoredValue>(solver: &Solver<S>, line: &str) -> Result<Nod
             .map(|(i, &c)| (c, i as u16))
             .collect()
     });
-    let mut offset = 0usize;
-    for raw in line.split(',') {
-        let column = line[..offset].chars().count() + raw.len() - raw.trim_start().len() + 1;
-        offset += raw.len() + 1;
-        let text = raw.trim();
-        if text.is_empty() {
-            continue;
-        }
-        let normal = text
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_ascii_lowercase();
+    for step in crate::line::steps(line) {
+        let column = step.offset + 1;
+        let text = step.text;
         let node = &game.nodes[view.id.0 as usize];
         match node.kind {
             NodeKind::Fold(_) | NodeKind::Showdown(_) => {
@@ -104,12 +97,11 @@ pub fn follow_line<S: StoredValue>(solver: &Solver<S>, line: &str) -> Result<Nod
             }
             NodeKind::Player(actor) => {
                 let actions = &game.tree.node(node.action_node).actions;
-                let names: Vec<String> = actions.iter().map(|a| a.to_string()).collect();
-                let Some(k) = names.iter().position(|n| *n == normal) else {
+                let Some(k) = crate::line::action_index(actions, text) else {
                     return Err(LineError::UnknownAction {
                         column,
                         text: text.to_string(),
-                        expected: names.join(", "),
+                        expected: crate::line::action_names(actions).join(", "),
                     });
                 };
                 let strategy = solver.average_strategy(view.id);
@@ -119,7 +111,7 @@ pub fn follow_line<S: StoredValue>(solver: &Solver<S>, line: &str) -> Result<Nod
                     view.reach[p][h] *= strategy[k * n + view.to_stored[p][h] as usize];
                 }
                 view.id = NodeId(node.first_child + k as u32);
-                view.steps.push(names[k].clone());
+                view.steps.push(actions[k].to_string());
             }
             NodeKind::Chance => {
                 let bad = |reason: &str| LineError::BadCard {

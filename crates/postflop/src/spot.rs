@@ -111,12 +111,12 @@ pub struct SpotFile {
 #[derive(Debug, Error)]
 pub enum SpotError {
     /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {error}")]
     Io {
         /// File path.
         path: String,
-        /// Cause.
-        source: std::io::Error,
+        /// Cause (not a `source`: the message already says it, and the CLI prints the chain).
+        error: std::io::Error,
     },
     /// TOML syntax or field error.
     #[error("{path}:{line}:{column}: {message}")]
@@ -159,13 +159,28 @@ pub enum SpotError {
         message: String,
     },
     /// `--spot NAME` not in the bench file.
-    #[error("no spot named `{name}`; known spots: {known}")]
+    #[error("no spot named `{}`; known spots: {known}", excerpt(.name))]
     UnknownSpot {
         /// Requested name.
         name: String,
         /// Comma-separated list.
         known: String,
     },
+}
+
+/// Characters of user input an error message repeats at most; longer input is cut (a 100,000-character
+/// range must not come back in full).
+pub const MAX_ECHO: usize = 80;
+
+/// `text` as an error message repeats it: whole up to [`MAX_ECHO`] characters, else its start, an
+/// ellipsis and its length.
+pub fn excerpt(text: &str) -> std::borrow::Cow<'_, str> {
+    let count = text.chars().count();
+    if count <= MAX_ECHO {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let start: String = text.chars().take(MAX_ECHO - 20).collect();
+    std::borrow::Cow::Owned(format!("{start}… ({count} characters)"))
 }
 
 /// Most chips a hand can put in the pot (starting pot plus both stacks), so chip sums fit in `u32`.
@@ -203,9 +218,9 @@ impl BenchFile {
 
     /// Loads the bench JSON.
     pub fn load(path: &Path) -> Result<BenchFile, SpotError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SpotError::Io {
+        let text = std::fs::read_to_string(path).map_err(|error| SpotError::Io {
             path: path.display().to_string(),
-            source,
+            error,
         })?;
         BenchFile::parse(&text, &path.display().to_string())
     }
@@ -272,9 +287,9 @@ impl SpotFile {
 
     /// Reads a TOML (or `.json`) spot file.
     pub fn load(path: &Path) -> Result<SpotFile, SpotError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SpotError::Io {
+        let text = std::fs::read_to_string(path).map_err(|error| SpotError::Io {
             path: path.display().to_string(),
-            source,
+            error,
         })?;
         let name = path.display().to_string();
         if path.extension().is_some_and(|e| e == "json") {
@@ -307,7 +322,7 @@ impl SpotFile {
             field: "board".into(),
             message: format!(
                 "`{}` has {cards} cards; a postflop board has 3, 4 or 5",
-                self.board
+                excerpt(&self.board)
             ),
         })
     }

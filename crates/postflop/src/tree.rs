@@ -207,15 +207,37 @@ impl StreetCounts {
 /// spot has a few thousand), low enough to build in a moment.
 pub const MAX_ACTION_NODES: usize = 2_000_000;
 
-/// A betting tree over [`MAX_ACTION_NODES`].
+/// Most nodes on a path from the root to a leaf (chance and terminal nodes included). Building, dealing,
+/// solving and browsing a tree all recurse once per level, and every frame on that path must fit a rayon
+/// worker's 2 MiB stack: a debug build's iteration takes about 8.5 KiB per level (it overflowed 2 MiB
+/// between 238 and 253 levels; a release build between 803 and 1,003), so 128 levels use about half of
+/// it. Real spots stay far below (a few dozen levels); `tests/reliability.rs` solves one at the bound.
+pub const MAX_TREE_DEPTH: usize = 128;
+
+/// A betting tree over [`MAX_ACTION_NODES`] nodes or [`MAX_TREE_DEPTH`] levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "the betting tree has more than {limit} nodes before any card is dealt; use fewer bet or raise sizes, \
-     a raise cap (raise_cap) or a smaller stack"
-)]
-pub struct TreeTooLarge {
-    /// The node limit.
-    pub limit: usize,
+pub enum TreeTooLarge {
+    /// More than `limit` nodes.
+    #[error(
+        "the betting tree has more than {limit} nodes before any card is dealt; use fewer bet or raise \
+         sizes, a raise cap (raise_cap) or a smaller stack"
+    )]
+    Nodes {
+        /// The node limit.
+        limit: usize,
+    },
+    /// A line of play longer than `limit` nodes.
+    #[error(
+        "effective_stack: the betting tree would be more than {limit} actions deep (bets and raises of a \
+         few chips against a stack of {stack}); use larger bet or raise sizes, a raise cap (raise_cap) or \
+         a smaller stack"
+    )]
+    Depth {
+        /// The depth limit.
+        limit: usize,
+        /// The effective stack, in chips.
+        stack: u32,
+    },
 }
 
 /// The public betting tree: nodes in preorder, root first.
@@ -238,23 +260,50 @@ struct BuildState {
     oop_called_last_street: bool,
     /// Number of player actions so far on this street.
     actions_this_street: u32,
+    /// Nodes on the path from the root to the node being built (the root is 1).
+    depth: usize,
 }
 
 impl ActionTree {
-    /// Builds the tree for `config`, or refuses one of more than [`MAX_ACTION_NODES`] nodes (sizes and
-    /// stacks from a spot file can ask for an astronomically large tree).
+    /// Builds the tree for `config`, or refuses one of more than [`MAX_ACTION_NODES`] nodes or
+    /// [`MAX_TREE_DEPTH`] levels (sizes and stacks from a spot file can ask for an astronomically large
+    /// tree, or, with raises of one chip, a line of play thousands of actions long).
     pub fn try_build(config: TreeConfig) -> Result<ActionTree, TreeTooLarge> {
         let tree = ActionTree::build(config);
         if tree.nodes.len() > MAX_ACTION_NODES {
-            return Err(TreeTooLarge {
+            return Err(TreeTooLarge::Nodes {
                 limit: MAX_ACTION_NODES,
+            });
+        }
+        if tree.depth() > MAX_TREE_DEPTH {
+            return Err(TreeTooLarge::Depth {
+                limit: MAX_TREE_DEPTH,
+                stack: tree.config.effective_stack,
             });
         }
         Ok(tree)
     }
 
+    /// Nodes on the longest path from the root to a leaf (computed without recursion).
+    pub fn depth(&self) -> usize {
+        // Preorder: a child comes after its parent, so one forward pass sees every parent's depth first.
+        let mut depth = vec![0usize; self.nodes.len()];
+        let mut deepest = 0;
+        for (i, node) in self.nodes.iter().enumerate() {
+            if depth[i] == 0 {
+                depth[i] = 1;
+            }
+            deepest = deepest.max(depth[i]);
+            for child in &node.children {
+                depth[child.0 as usize] = depth[i] + 1;
+            }
+        }
+        deepest
+    }
+
     /// Builds the tree for `config` (for configurations known to be small; user input goes through
-    /// [`ActionTree::try_build`]: past [`MAX_ACTION_NODES`] this tree is cut short).
+    /// [`ActionTree::try_build`]: past [`MAX_ACTION_NODES`] nodes or [`MAX_TREE_DEPTH`] levels this tree
+    /// is cut short).
     pub fn build(config: TreeConfig) -> ActionTree {
         let mut tree = ActionTree {
             config,
@@ -268,6 +317,7 @@ impl ActionTree {
             raises: 0,
             oop_called_last_street: false,
             actions_this_street: 0,
+            depth: 1,
         };
         tree.build_player(state);
         tree
@@ -302,8 +352,8 @@ impl ActionTree {
             actions: actions.clone(),
             children: Vec::new(),
         });
-        if self.nodes.len() > MAX_ACTION_NODES {
-            // Stop growing; `try_build` refuses the tree.
+        if self.nodes.len() > MAX_ACTION_NODES || state.depth > MAX_TREE_DEPTH {
+            // Stop growing (and recursing); `try_build` refuses the tree.
             return id;
         }
         let mut children = Vec::with_capacity(actions.len());
@@ -320,6 +370,7 @@ impl ActionTree {
         let q = 1 - p;
         let mut next = state;
         next.actions_this_street += 1;
+        next.depth += 1;
         next.to_act = state.to_act.opponent();
         match action {
             Action::Fold => self.push(ActionNode {
@@ -333,7 +384,7 @@ impl ActionTree {
                 if state.to_act == Player::Oop {
                     self.build_player(next)
                 } else {
-                    self.end_street(state.committed, state.street, false)
+                    self.end_street(state.committed, state.street, false, next.depth)
                 }
             }
             Action::Call => {
@@ -341,7 +392,7 @@ impl ActionTree {
                 let mut committed = state.committed;
                 committed[p] += added;
                 let oop_called = state.to_act == Player::Oop;
-                self.end_street(committed, state.street, oop_called)
+                self.end_street(committed, state.street, oop_called, next.depth)
             }
             Action::Bet(to) | Action::Raise(to) => {
                 let added = to - state.street_bet[p];
@@ -360,6 +411,7 @@ impl ActionTree {
         committed: [u32; 2],
         street: Street,
         oop_called: bool,
+        depth: usize,
     ) -> ActionNodeId {
         let Some(next_street) = street.next() else {
             return self.push(ActionNode {
@@ -379,7 +431,7 @@ impl ActionTree {
         });
         let all_in = self.remaining(committed[0]) == 0 || self.remaining(committed[1]) == 0;
         let child = if all_in {
-            self.end_street(committed, next_street, false)
+            self.end_street(committed, next_street, false, depth + 1)
         } else {
             self.build_player(BuildState {
                 street: next_street,
@@ -389,6 +441,7 @@ impl ActionTree {
                 raises: 0,
                 oop_called_last_street: oop_called,
                 actions_this_street: 0,
+                depth: depth + 1,
             })
         };
         self.nodes[id.0 as usize].children = vec![child];

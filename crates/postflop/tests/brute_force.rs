@@ -5,9 +5,9 @@
 
 use ponder_cards::{evaluate, Card};
 use ponder_postflop::game::{Game, NodeId, NodeKind};
-use ponder_postflop::solve::PreparedSpot;
-use ponder_postflop::solver::{Solver, StoredValue, Q16};
 use ponder_postflop::spot::SpotFile;
+use ponder_postflop::PreparedSpot;
+use ponder_postflop::{Solver, StoredValue, Q16};
 
 fn spot(
     board: &str,

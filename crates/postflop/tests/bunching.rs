@@ -7,9 +7,9 @@ use ponder_cards::{evaluate, Card};
 use ponder_postflop::bunching::{brute_force_weight, BunchingError, Coverage};
 use ponder_postflop::cards_glue::{parse_board, parse_range};
 use ponder_postflop::game::{Game, NodeId, NodeKind};
-use ponder_postflop::solve::{PreparedSpot, SolveError};
-use ponder_postflop::solver::Solver;
 use ponder_postflop::spot::SpotFile;
+use ponder_postflop::Solver;
+use ponder_postflop::{PreparedSpot, SolveError};
 use rand::{Rng, SeedableRng};
 
 fn spot_text(board: &str, oop: &str, ip: &str, folded: &[&str]) -> String {

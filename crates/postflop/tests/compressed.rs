@@ -4,10 +4,12 @@
 
 use std::path::PathBuf;
 
+use ponder_postflop::cfr::Discount;
 use ponder_postflop::game::NodeKind;
-use ponder_postflop::solve::{self, AnySolver, MemoryEstimate, PreparedSpot, SolveOptions};
-use ponder_postflop::solver::{own_len, Discount, DiscountParams, Solver, StoredValue, Q16};
 use ponder_postflop::spot::{BenchFile, SpotFile};
+use ponder_postflop::storage::own_len;
+use ponder_postflop::{file, AnySolver, MemoryEstimate, PreparedSpot, SolveOptions};
+use ponder_postflop::{DiscountParams, Solver, StoredValue, Q16};
 
 /// A small deterministic generator (splitmix64) for test values.
 struct Rng(u64);
@@ -54,6 +56,7 @@ fn iterations_to<S: StoredValue>(prepared: &PreparedSpot, target: f64) -> (u32, 
             target_pct: target,
             max_iterations: 3000,
             check_every: 10,
+            checkpoint_every: None,
         },
         |_, _| true,
     );
@@ -257,8 +260,8 @@ fn memory_estimate_matches_the_allocated_storage() {
     let prepared = small_turn();
     let game = prepared.game();
     let estimate = MemoryEstimate::of(&game);
-    let full = solve::new_solver::<f32>(prepared.game(), u64::MAX).unwrap();
-    let half = solve::new_solver::<Q16>(game, u64::MAX).unwrap();
+    let full = ponder_postflop::new_solver::<f32>(prepared.game(), u64::MAX).unwrap();
+    let half = ponder_postflop::new_solver::<Q16>(game, u64::MAX).unwrap();
     assert_eq!(full.storage.len() as u64, estimate.storage_values);
     let decision = half
         .game
@@ -278,8 +281,8 @@ fn memory_estimate_matches_the_allocated_storage() {
     }
     // Too little memory for 32-bit but enough for 16-bit: only the 16-bit solver is built.
     let limit = (estimate.bytes_32 + estimate.bytes_16) / 2;
-    assert!(solve::new_solver::<f32>(prepared.game(), limit).is_err());
-    assert!(solve::new_solver::<Q16>(prepared.game(), limit).is_ok());
+    assert!(ponder_postflop::new_solver::<f32>(prepared.game(), limit).is_err());
+    assert!(ponder_postflop::new_solver::<Q16>(prepared.game(), limit).is_ok());
 }
 
 fn temp(name: &str) -> PathBuf {
@@ -300,17 +303,17 @@ fn compressed_solve_files_save_resume_and_refuse_the_other_kind() {
         first.iterate();
     }
     let path = temp("half.solve");
-    solve::save(&path, &prepared.file, &first, Some(1.5)).unwrap();
-    let (header, values) = solve::load_as::<Q16>(&path).unwrap();
+    file::save(&path, &prepared.file, &first, Some(1.5)).unwrap();
+    let (header, values) = file::load_as::<Q16>(&path).unwrap();
     assert!(header.compressed);
     assert_eq!(header.iteration, 7);
     assert_eq!(values, first.storage);
-    let error = solve::load_as::<f32>(&path).unwrap_err().to_string();
+    let error = file::load_as::<f32>(&path).unwrap_err().to_string();
     assert!(
         error.contains("16-bit compressed values, not 32-bit"),
         "{error}"
     );
-    let (header, loaded) = solve::load_solver(&path).unwrap();
+    let (header, loaded) = file::load_solver(&path, u64::MAX).unwrap();
     let AnySolver::Compressed(mut resumed) = loaded else {
         panic!("a compressed file loads as a compressed solver");
     };
@@ -326,21 +329,21 @@ fn compressed_solve_files_save_resume_and_refuse_the_other_kind() {
     // A 32-bit file is not read as 16-bit.
     let full = Solver::new(prepared.game());
     let path = temp("full.solve");
-    solve::save(&path, &prepared.file, &full, None).unwrap();
-    let error = solve::load_as::<Q16>(&path).unwrap_err().to_string();
+    file::save(&path, &prepared.file, &full, None).unwrap();
+    let error = file::load_as::<Q16>(&path).unwrap_err().to_string();
     assert!(
         error.contains("32-bit values, not 16-bit compressed"),
         "{error}"
     );
     assert!(matches!(
-        solve::load_solver(&path).unwrap().1,
+        file::load_solver(&path, u64::MAX).unwrap().1,
         AnySolver::Full(_)
     ));
     // Files of format version 2 (no storage kind recorded) are refused.
     let mut bytes = std::fs::read(&path).unwrap();
     bytes[8..12].copy_from_slice(&2u32.to_le_bytes());
     std::fs::write(&path, &bytes).unwrap();
-    let error = solve::load(&path).unwrap_err().to_string();
+    let error = file::load(&path).unwrap_err().to_string();
     assert!(error.contains("version 2"), "{error}");
 }
 

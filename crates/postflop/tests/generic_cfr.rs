@@ -20,10 +20,10 @@ use ponder_games::{Action as GenericAction, CompiledTree, Game as GenericGame, G
 use ponder_games::{InfoSetId, Turn};
 use ponder_postflop::cards_glue::{card_name, Card};
 use ponder_postflop::game::{Game, NodeId, NodeKind};
-use ponder_postflop::solve::PreparedSpot;
-use ponder_postflop::solver::{evaluate, Play, Solver};
 use ponder_postflop::spot::SpotFile;
 use ponder_postflop::tree::{ActionNodeId, ActionNodeKind, ActionTree};
+use ponder_postflop::PreparedSpot;
+use ponder_postflop::{evaluate, Play, Solver};
 use ponder_solver::{Algorithm, Policy, SolverOptions};
 
 fn prepare(board: &str, oop: &str, ip: &str, bet: &str, raise: &str, stack: u32) -> PreparedSpot {

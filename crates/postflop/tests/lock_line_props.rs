@@ -6,9 +6,9 @@
 use std::sync::OnceLock;
 
 use ponder_postflop::lock::{self, LockSpec};
-use ponder_postflop::solve::PreparedSpot;
 use ponder_postflop::spot::SpotFile;
 use ponder_postflop::tree::ActionNodeKind;
+use ponder_postflop::PreparedSpot;
 use proptest::prelude::*;
 
 fn spot() -> &'static PreparedSpot {

@@ -8,10 +8,10 @@ use ponder_postflop::bet_size::{parse_bet_sizes, SizeKind};
 use ponder_postflop::cards_glue;
 use ponder_postflop::game::{Game, NodeId, NodeKind};
 use ponder_postflop::lock::{self, LockError, LockSpec, Locks};
-use ponder_postflop::solve::{PreparedSpot, SolveError};
-use ponder_postflop::solver::{evaluate, Play, Solver, StoredValue, Q16};
 use ponder_postflop::spot::SpotFile;
 use ponder_postflop::tree::{ActionNodeKind, ActionTree, Player, Street, StreetSizes, TreeConfig};
+use ponder_postflop::{evaluate, Play, Solver, StoredValue, Q16};
+use ponder_postflop::{PreparedSpot, SolveError};
 
 /// Values (net chips per hand pair) of both players when both follow their average strategies.
 fn average_values<S: StoredValue>(solver: &Solver<S>) -> [f64; 2] {

@@ -8,9 +8,9 @@ use ponder_postflop::bet_size::{parse_bet_sizes, BetSize, BetSizeError, SizeKind
 use ponder_postflop::cards_glue::card_name;
 use ponder_postflop::game::{NodeId, NodeKind};
 use ponder_postflop::report::{follow_line, LineError};
-use ponder_postflop::solve::{PreparedSpot, SolveError};
-use ponder_postflop::solver::Solver;
 use ponder_postflop::spot::{line_column, locate_field, locate_json_field, SpotError, SpotFile};
+use ponder_postflop::Solver;
+use ponder_postflop::{PreparedSpot, SolveError};
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------------------------------------------------

@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use ponder_postflop::solve::{self, PreparedSpot, SolveError, SolveOptions};
-use ponder_postflop::solver::Solver;
 use ponder_postflop::spot::{BenchFile, SpotError, SpotFile, DEFAULT_SPOT_TOML};
+use ponder_postflop::Solver;
+use ponder_postflop::{file, PreparedSpot, SolveError, SolveOptions};
 
 fn bench() -> BenchFile {
     BenchFile::builtin()
@@ -45,6 +45,7 @@ fn solve_spot(name: &str, target: f64) -> (Solver, f64) {
             target_pct: target,
             max_iterations: 2000,
             check_every: 10,
+            checkpoint_every: None,
         },
         |_, _| true,
     );
@@ -62,6 +63,7 @@ fn river_spot_reaches_the_targets_and_exploitability_falls() {
             target_pct: 0.05,
             max_iterations: 3000,
             check_every: 50,
+            checkpoint_every: None,
         },
         |_, c| {
             history.push(c.exploitability_pct);
@@ -99,9 +101,9 @@ fn save_and_resume_continue_exactly() {
         first.iterate();
     }
     let path = temp("resume.solve");
-    solve::save(&path, &file, &first, None).unwrap();
+    file::save(&path, &file, &first, None).unwrap();
     drop(first);
-    let (header, storage) = solve::load_as::<f32>(&path).unwrap();
+    let (header, storage) = file::load_as::<f32>(&path).unwrap();
     assert_eq!(header.iteration, 7);
     assert_eq!(header.spot, file);
     let mut resumed = Solver::with_storage(PreparedSpot::new(header.spot).unwrap().game(), storage);
@@ -120,18 +122,18 @@ fn other_versions_and_garbage_are_refused() {
     let file = SpotFile::from_toml(DEFAULT_SPOT_TOML, "default").unwrap();
     let solver = Solver::new(PreparedSpot::new(file.clone()).unwrap().game());
     let path = temp("version.solve");
-    solve::save(&path, &file, &solver, None).unwrap();
+    file::save(&path, &file, &solver, None).unwrap();
     let mut bytes = std::fs::read(&path).unwrap();
     bytes[8] = 99;
     std::fs::write(&path, &bytes).unwrap();
-    let error = solve::load(&path).unwrap_err().to_string();
+    let error = file::load(&path).unwrap_err().to_string();
     assert!(error.contains("version 99"), "{error}");
     std::fs::write(&path, b"hello").unwrap();
-    assert!(solve::load(&path).is_err());
-    bytes[8] = solve::FILE_VERSION as u8;
+    assert!(file::load(&path).is_err());
+    bytes[8] = file::FILE_VERSION as u8;
     bytes.truncate(bytes.len() / 2);
     std::fs::write(&path, &bytes).unwrap();
-    assert!(solve::load(&path)
+    assert!(file::load(&path)
         .unwrap_err()
         .to_string()
         .contains("truncated"));
@@ -185,7 +187,9 @@ fn bad_input_gets_typed_errors() {
 fn memory_limit_refuses_with_figures() {
     let file = SpotFile::from_toml(DEFAULT_SPOT_TOML, "default").unwrap();
     let game = PreparedSpot::new(file).unwrap().game();
-    let error = solve::new_solver::<f32>(game, 1 << 20).err().unwrap();
+    let error = ponder_postflop::new_solver::<f32>(game, 1 << 20)
+        .err()
+        .unwrap();
     let text = error.to_string();
     assert!(matches!(error, SolveError::TooBig { .. }));
     assert!(
@@ -218,8 +222,8 @@ fn a_solve_is_refused_for_another_game_layout() {
     let file = SpotFile::from_toml(DEFAULT_SPOT_TOML, "default").unwrap();
     let prepared = PreparedSpot::new(file.clone()).unwrap();
     let path = temp("layout.solve");
-    solve::save(&path, &file, &Solver::new(prepared.game()), None).unwrap();
-    let (header, storage) = solve::load_as::<f32>(&path).unwrap();
+    file::save(&path, &file, &Solver::new(prepared.game()), None).unwrap();
+    let (header, storage) = file::load_as::<f32>(&path).unwrap();
     assert_eq!(storage.len(), prepared.game().storage_len);
     header
         .check_layout(&prepared.game(), "layout.solve")

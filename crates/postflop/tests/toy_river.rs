@@ -4,8 +4,8 @@
 
 use ponder_postflop::bet_size::{parse_bet_sizes, SizeKind};
 use ponder_postflop::game::{Game, NodeId};
-use ponder_postflop::solver::Solver;
 use ponder_postflop::tree::{ActionTree, Street, StreetSizes, TreeConfig};
+use ponder_postflop::Solver;
 
 const NUTS: (u8, u8) = (10, 11);
 const AIR: (u8, u8) = (12, 13);

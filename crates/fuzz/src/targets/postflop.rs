@@ -8,9 +8,9 @@ use std::sync::OnceLock;
 use ponder_postflop::bet_size::{parse_bet_sizes, SizeKind};
 use ponder_postflop::lock::{self, LockSpec, Locks, ResolvedLock};
 use ponder_postflop::report::{follow_line, node_report};
-use ponder_postflop::solve::{self, MemoryEstimate, PreparedSpot, StoredValues};
-use ponder_postflop::solver::{Solver, StoredValue, Q16};
 use ponder_postflop::spot::{locate_json_field, SpotFile};
+use ponder_postflop::{file, memory, new_solver, MemoryEstimate, PreparedSpot, StoredValues};
+use ponder_postflop::{Solver, StoredValue, Q16};
 
 use super::{assert_column, texts};
 use crate::{text, Mutator, Outcome, Target};
@@ -469,7 +469,7 @@ fn after_prepare(prepared: &PreparedSpot) -> Outcome {
     if prepared.dealt_bounds().0 <= DEAL_AT_MOST {
         let game = prepared.game();
         let estimate = MemoryEstimate::of(&game);
-        solve::check_memory(&estimate, false, MAX_BYTES).map_err(|e| e.to_string())?;
+        memory::check_memory(&estimate, false, MAX_BYTES).map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -568,8 +568,7 @@ fn solvers() -> &'static (Solver<f32>, Solver<Q16>) {
             .expect("prepares")
             .game();
         let mut full = Solver::new(turn);
-        let mut compressed =
-            solve::new_solver::<Q16>(river, MAX_BYTES).expect("the river seed fits");
+        let mut compressed = new_solver::<Q16>(river, MAX_BYTES).expect("the river seed fits");
         for _ in 0..3 {
             full.iterate();
             compressed.iterate();
@@ -632,7 +631,7 @@ fn show<S: StoredValue>(solver: &Solver<S>, text: &str) -> Outcome {
 /// Solve files (`ponder show FILE`, `ponder solve --resume FILE`).
 pub(crate) const SOLVE_FILE: Target = Target {
     name: "solve_file",
-    about: "solve::load + the solver rebuilt from the stored spot (as load_solver, after the dealt-size check) + the root report; mutations re-compress with a valid checksum",
+    about: "file::load + the solver rebuilt from the stored spot (as load_solver, after the dealt-size check) + the root report; mutations re-compress with a valid checksum",
     run: run_solve_file,
     seeds: solve_file_seeds,
     dictionary: &[
@@ -660,7 +659,7 @@ fn scratch_path() -> &'static PathBuf {
 fn run_solve_file(bytes: &[u8]) -> Outcome {
     let path = scratch_path();
     std::fs::write(path, bytes).map_err(|e| format!("scratch file: {e}"))?;
-    let loaded = solve::load(path);
+    let loaded = file::load(path);
     let (header, values) = loaded.map_err(|e| e.to_string())?;
     // `load_solver` deals the stored spot without a memory check (issue 15, defect 8, being fixed
     // elsewhere): the target applies the check `solve` applies, so a huge stored spot is refused.
@@ -674,13 +673,13 @@ fn run_solve_file(bytes: &[u8]) -> Outcome {
     let game = prepared.game();
     match values {
         StoredValues::Full(values) => {
-            let solver = solve::solver_from_values(path, &header, game, values)
-                .map_err(|e| e.to_string())?;
+            let solver =
+                file::solver_from_values(path, &header, game, values).map_err(|e| e.to_string())?;
             report_root(&solver)
         }
         StoredValues::Compressed(values) => {
-            let solver = solve::solver_from_values(path, &header, game, values)
-                .map_err(|e| e.to_string())?;
+            let solver =
+                file::solver_from_values(path, &header, game, values).map_err(|e| e.to_string())?;
             report_root(&solver)
         }
     }
@@ -692,7 +691,7 @@ fn report_root<S: StoredValue>(solver: &Solver<S>) -> Outcome {
     Ok(())
 }
 
-/// Solve files of the river seed, 32-bit and 16-bit, written by `solve::save`.
+/// Solve files of the river seed, 32-bit and 16-bit, written by `file::save`.
 fn solve_file_seeds() -> Vec<Vec<u8>> {
     let spot = SpotFile::from_toml(RIVER, "river.toml").expect("parses");
     let game = PreparedSpot::new(spot.clone()).expect("prepares").game();
@@ -700,11 +699,11 @@ fn solve_file_seeds() -> Vec<Vec<u8>> {
     let mut seeds = Vec::new();
     let mut full = Solver::new(game.clone());
     full.iterate();
-    solve::save(&path, &spot, &full, Some(12.5)).expect("a seed solve file is written");
+    file::save(&path, &spot, &full, Some(12.5)).expect("a seed solve file is written");
     seeds.push(std::fs::read(&path).expect("reads back"));
-    let mut compressed = solve::new_solver::<Q16>(game, MAX_BYTES).expect("fits");
+    let mut compressed = new_solver::<Q16>(game, MAX_BYTES).expect("fits");
     compressed.iterate();
-    solve::save(&path, &spot, &compressed, None).expect("a seed solve file is written");
+    file::save(&path, &spot, &compressed, None).expect("a seed solve file is written");
     seeds.push(std::fs::read(&path).expect("reads back"));
     let _ = std::fs::remove_file(&path);
     seeds
