@@ -280,11 +280,11 @@ pub fn toml_origins(text: &str, path: &str) -> Vec<LockOrigin> {
     }
     #[derive(Deserialize)]
     struct SpannedLock {
-        line: toml::Spanned<String>,
-        hands: Option<toml::Spanned<String>>,
-        strategy: toml::Spanned<toml::Table>,
+        line: serde_spanned::Spanned<String>,
+        hands: Option<serde_spanned::Spanned<String>>,
+        strategy: serde_spanned::Spanned<std::collections::BTreeMap<String, serde::de::IgnoredAny>>,
     }
-    let Ok(spans) = toml::from_str::<Spans>(text) else {
+    let Ok(spans) = toml_edit::de::from_str::<Spans>(text) else {
         return Vec::new();
     };
     let at = |byte: usize| {

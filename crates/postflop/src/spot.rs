@@ -270,7 +270,7 @@ impl SpotFile {
 
     /// Parses a TOML spot.
     pub fn from_toml(text: &str, path: &str) -> Result<SpotFile, SpotError> {
-        let mut spot: SpotFile = toml::from_str(text).map_err(|e| {
+        let mut spot: SpotFile = toml_edit::de::from_str(text).map_err(|e| {
             let (line, column) = line_column(text, e.span().map_or(0, |span| span.start));
             SpotError::Toml {
                 path: path.to_string(),
