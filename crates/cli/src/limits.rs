@@ -74,6 +74,11 @@ pub fn iterations_u32(text: &str) -> Result<u32, String> {
     count(text, 1, MAX_ITERATIONS).map(|n| n as u32)
 }
 
+/// An iteration cap where 0 means "build and report without iterating": 0 to [`MAX_ITERATIONS`].
+pub fn iteration_cap_u32(text: &str) -> Result<u32, String> {
+    count(text, 0, MAX_ITERATIONS).map(|n| n as u32)
+}
+
 /// A number of hands: 1 to [`MAX_HANDS`].
 pub fn hands(text: &str) -> Result<u64, String> {
     count(text, 1, MAX_HANDS)

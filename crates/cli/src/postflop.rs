@@ -42,7 +42,7 @@ pub struct SolveArgs {
     #[arg(long, default_value_t = 0.3, allow_negative_numbers = true)]
     pub target: f64,
     /// Stop after this many iterations in total.
-    #[arg(long, default_value_t = 1000, value_parser = limits::iterations_u32)]
+    #[arg(long, default_value_t = 1000, value_parser = limits::iteration_cap_u32)]
     pub max_iterations: u32,
     /// Measure exploitability every this many iterations.
     #[arg(long, default_value_t = 10, value_parser = limits::iterations_u32)]
