@@ -5,7 +5,7 @@
 //! Modules by concept: [`spot`] and [`bet_size`] (the file users write), [`tree`] (the public betting
 //! tree), [`prepare`] (a spot checked and dealt), [`game`] (the dealt game), [`bunching`], [`lock`],
 //! [`storage`] (f32 or 16-bit values), [`cfr`] (the traversal), [`best_response`], [`solver`] (state,
-//! iteration loop), [`memory`] (estimate), [`file`] (solve files), [`line`] (the `show --line` syntax),
+//! iteration loop), [`memory`] (estimate), [`file`](mod@file) (solve files), [`line`](mod@line) (the `show --line` syntax),
 //! [`report`] (what `show` prints). The items most callers need are re-exported here.
 
 #![forbid(unsafe_code)]
