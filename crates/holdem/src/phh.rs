@@ -252,7 +252,14 @@ pub fn from_phh(text: &str) -> Result<HandRecord, PhhError> {
                     .ok_or_else(|| bad(index, text, "hidden board cards".into()))?;
                 board.extend(cards);
             }
-            _ => {}
+            // A player's show without cards (mucked), checked for its player only.
+            [who, "sm"] => {
+                player(index, text, who)?;
+            }
+            // Betting, read in the second pass.
+            [_, "f"] | [_, "cc"] | [_, "cbr", _] => {}
+            // Skipping what cannot be read would replay a different hand than the file records.
+            _ => return Err(bad(index, text, "not a no-limit hold'em action".into())),
         }
     }
     if board.len() > 5 {
@@ -282,6 +289,18 @@ pub fn from_phh(text: &str) -> Result<HandRecord, PhhError> {
     for (index, text) in file.actions.iter().enumerate() {
         let words: Vec<&str> = text.split_whitespace().collect();
         let (who, action) = match words.as_slice() {
+            ["d", "db", ..] => {
+                // Once all but one player folded no card is dealt: such a file records no real hand.
+                let live = (0..n).filter(|&s| !hand.has_folded(s)).count();
+                if hand.is_over() && live < 2 {
+                    return Err(bad(
+                        index,
+                        text,
+                        "a board card dealt after the hand ended".into(),
+                    ));
+                }
+                continue;
+            }
             ["d", ..] | [_, "sm", ..] => continue,
             [who, "f"] => (who, Action::Fold),
             [who, "cc"] => (who, Action::CheckCall),
@@ -318,4 +337,47 @@ pub fn from_phh(text: &str) -> Result<HandRecord, PhhError> {
         actions,
         final_stacks,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "variant = \"NT\"\nantes = [0, 0]\nblinds_or_straddles = [1, 2]\nmin_bet = 2\nstarting_stacks = [6, 3]\n";
+
+    fn hand(actions: &str) -> Result<HandRecord, PhhError> {
+        from_phh(&format!("{HEADER}actions = [{actions}]\n"))
+    }
+
+    #[test]
+    fn unreadable_actions_are_refused_where_they_are() {
+        assert!(hand(r#""p2 f""#).is_ok());
+        for (actions, index, text) in [
+            (r#""d ", "p2 f""#, 0, "d "),
+            (r#""p2 f", "2 sm""#, 1, "2 sm"),
+            (r#""p2 f", "p1 shows""#, 1, "p1 shows"),
+            (r#""p2 f", "d dh p1""#, 1, "d dh p1"),
+        ] {
+            match hand(actions) {
+                Err(PhhError::Action {
+                    index: i, text: t, ..
+                }) => {
+                    assert_eq!((i, t.as_str()), (index, text), "{actions}");
+                }
+                other => panic!("{actions}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_board_card_after_everyone_folded_is_refused() {
+        let error = hand(r#""p2 f", "d db Qd""#).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "PHH action 1 `d db Qd`: a board card dealt after the hand ended"
+        );
+        // An all-in runout deals the board after the last action: still a hand.
+        let runout = hand(r#""p2 cbr 3", "p1 cc", "d db QdJh2c", "d db 3s", "d db 4s""#);
+        assert!(runout.is_ok(), "{runout:?}");
+    }
 }

@@ -25,8 +25,8 @@ pub enum BetSize {
 impl fmt::Display for BetSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BetSize::PotRelative(x) => write!(f, "{}%", trim_float(x * 100.0)),
-            BetSize::PrevBetRelative(x) => write!(f, "{}x", trim_float(*x)),
+            BetSize::PotRelative(x) => write!(f, "{}%", decimal(*x, 100.0)),
+            BetSize::PrevBetRelative(x) => write!(f, "{}x", decimal(*x, 1.0)),
             BetSize::Geometric => write!(f, "e"),
             BetSize::AllIn => write!(f, "a"),
             BetSize::Additive(n) => write!(f, "+{n}"),
@@ -34,9 +34,20 @@ impl fmt::Display for BetSize {
     }
 }
 
-fn trim_float(x: f64) -> String {
-    let s = format!("{x:.4}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+/// `x × scale` as the shortest plain decimal that the parser reads back as `x` (`text / scale`), so a
+/// printed list parses to the same sizes: at most four decimals when they suffice (`33%`, not
+/// `33.00000000000001%`), else every digit (`0.00001%` must not print as `0%`). The parser refuses the
+/// rare size for which even that does not read back (see [`BetSizeError::TooPrecise`]).
+fn decimal(x: f64, scale: f64) -> String {
+    let reads_back = |text: &str| text.parse::<f64>().is_ok_and(|v| v / scale == x);
+    for places in 0..=4 {
+        let text = format!("{:.places$}", x * scale);
+        if reads_back(&text) {
+            return text;
+        }
+    }
+    // `Display` for f64 never uses an exponent, which the parser would refuse.
+    format!("{}", x * scale)
 }
 
 /// Why a bet-size list could not be parsed; `column` is 1-based within the list string.
@@ -80,6 +91,15 @@ pub enum BetSizeError {
         /// 1-based column.
         column: usize,
     },
+    /// A size whose printed form would not read back as the same number (more digits than an f64 keeps
+    /// after dividing by 100).
+    #[error("bet size `{shown}` at column {column} has more digits than a size can keep: round it", shown = excerpt(.text))]
+    TooPrecise {
+        /// The offending entry.
+        text: String,
+        /// 1-based column.
+        column: usize,
+    },
     /// A raise multiple that does not raise (`1x` or less).
     #[error("raise size `{shown}` at column {column} must be more than 1x the bet faced", shown = excerpt(.text))]
     MultipleTooSmall {
@@ -99,6 +119,7 @@ impl BetSizeError {
             | BetSizeError::NotPositive { column, .. }
             | BetSizeError::Invalid { column, .. }
             | BetSizeError::MultipleInBet { column, .. }
+            | BetSizeError::TooPrecise { column, .. }
             | BetSizeError::MultipleTooSmall { column, .. } => *column,
         }
     }
@@ -172,7 +193,17 @@ fn parse_one(entry: &str, column: usize, kind: SizeKind) -> Result<BetSize, BetS
     };
     if let Some(rest) = lower.strip_suffix('%') {
         let value = number(rest)?;
-        return Ok(BetSize::PotRelative(value / 100.0));
+        let size = BetSize::PotRelative(value / 100.0);
+        // Saved solves and reports print sizes; what they print must parse back to this size.
+        let printed = size.to_string();
+        let reads_back = printed
+            .strip_suffix('%')
+            .and_then(|p| p.parse::<f64>().ok())
+            .is_some_and(|v| BetSize::PotRelative(v / 100.0) == size);
+        if !reads_back {
+            return Err(BetSizeError::TooPrecise { text, column });
+        }
+        return Ok(size);
     }
     if let Some(rest) = lower.strip_suffix('x') {
         if rest.is_empty() {
@@ -213,6 +244,35 @@ fn parse_one(entry: &str, column: usize, kind: SizeKind) -> Result<BetSize, BetS
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn printed_sizes_parse_back_to_the_same_value() {
+        for text in ["0.00001%", "12.345678%", "33%", "7%", "1.00001x", "2.5x"] {
+            let sizes = parse_bet_sizes(text, SizeKind::Raise).unwrap();
+            let printed = sizes[0].to_string();
+            assert_eq!(
+                parse_bet_sizes(&printed, SizeKind::Raise).unwrap(),
+                sizes,
+                "{text} -> {printed}"
+            );
+        }
+        assert_eq!(
+            parse_bet_sizes("0.00001%", SizeKind::Bet).unwrap()[0].to_string(),
+            "0.00001%"
+        );
+        assert_eq!(
+            parse_bet_sizes("1.00001x", SizeKind::Raise).unwrap()[0].to_string(),
+            "1.00001x"
+        );
+        assert_eq!(
+            parse_bet_sizes("7%, 33.3%", SizeKind::Bet).unwrap()[1].to_string(),
+            "33.3%"
+        );
+        assert_eq!(
+            parse_bet_sizes("7%", SizeKind::Bet).unwrap()[0].to_string(),
+            "7%"
+        );
+    }
 
     #[test]
     fn parses_the_usual_sizes() {
@@ -280,6 +340,15 @@ mod tests {
         fn never_panics(text in "\\PC{0,20}") {
             let _ = parse_bet_sizes(&text, SizeKind::Raise);
             let _ = parse_bet_sizes(&text, SizeKind::Bet);
+        }
+
+        #[test]
+        fn accepted_sizes_print_and_parse_back(n in 1u64..1_000_000_000, places in 0i32..12, x in proptest::bool::ANY) {
+            let text = format!("{}{}", n as f64 / 10f64.powi(places), if x { "x" } else { "%" });
+            if let Ok(sizes) = parse_bet_sizes(&text, SizeKind::Raise) {
+                let printed = sizes[0].to_string();
+                prop_assert_eq!(parse_bet_sizes(&printed, SizeKind::Raise).unwrap(), sizes);
+            }
         }
 
         #[test]

@@ -124,7 +124,9 @@ pub fn parse_board_cards(text: &str) -> Result<Vec<Card>, CardsError> {
 pub fn combo_on_board(range: &str, board: &[Card]) -> Option<(usize, String)> {
     let mut offset = 0usize;
     for part in range.split(',') {
-        let column = range[..offset].chars().count() + part.len() - part.trim_start().len() + 1;
+        // Columns count characters: a leading multi-byte blank (U+3000) is one column, not three.
+        let leading = part.len() - part.trim_start().len();
+        let column = range[..offset + leading].chars().count() + 1;
         offset += part.len() + 1;
         let token = part.trim().split(':').next().unwrap_or("").trim();
         if token.chars().count() != 4 {
@@ -137,4 +139,24 @@ pub fn combo_on_board(range: &str, board: &[Card]) -> Option<(usize, String)> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn combo_on_board_counts_columns_in_characters() {
+        let board: Vec<Card> = parse_board_cards("AsKd2c").expect("board");
+        // U+3000 is one character but three bytes: AsKh starts at character column 6.
+        assert_eq!(
+            combo_on_board("QQ,\u{3000}\u{3000}AsKh", &board),
+            Some((6, "AsKh".to_string()))
+        );
+        assert_eq!(
+            combo_on_board("é, AsKh", &board),
+            Some((4, "AsKh".to_string()))
+        );
+        assert_eq!(combo_on_board("QQ, JhTh", &board), None);
+    }
 }

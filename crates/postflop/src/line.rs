@@ -51,6 +51,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_multi_byte_blank_is_one_column() {
+        // U+202F is three bytes; the fuzzer's `show_line` input put the column past the line's end.
+        let steps = steps("\u{202F}\u{202F}check,\u{3000}call");
+        let found: Vec<(&str, usize)> = steps.iter().map(|s| (s.text, s.offset)).collect();
+        assert_eq!(found, [("check", 2), ("call", 9)]);
+    }
+
+    #[test]
     fn steps_keep_their_columns_and_skip_empty_ones() {
         let steps = steps(" check, bet  120 ,,Qs");
         let found: Vec<(&str, usize)> = steps.iter().map(|s| (s.text, s.offset)).collect();

@@ -362,6 +362,16 @@ impl SpotFile {
                 });
             }
         }
+        // A target that is not a positive number would stop a solve at once (NaN compares false) or
+        // never, and a NaN cannot be written to a solve file's JSON header and read back.
+        for (i, &target) in self.targets_pct_pot.iter().flatten().enumerate() {
+            if !(target.is_finite() && target > 0.0) {
+                return Err(SpotError::Invalid {
+                    field: format!("targets_pct_pot[{i}]"),
+                    message: format!("must be a positive number, got {target}"),
+                });
+            }
+        }
         let parse = |text: &str, kind: SizeKind, field: String| {
             parse_bet_sizes(text, kind).map_err(|error| SpotError::BetSize { field, error })
         };
@@ -602,5 +612,60 @@ fn json_value_end(bytes: &[u8], i: usize) -> Option<usize> {
             }
             (j > i).then_some(j)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(line: &str) -> String {
+        DEFAULT_SPOT_TOML.replace("targets_pct_pot = [0.5, 0.3]", line)
+    }
+
+    #[test]
+    fn targets_must_be_positive_numbers() {
+        for (line, shown) in [
+            (
+                "targets_pct_pot = [nan]",
+                "targets_pct_pot[0]: must be a positive number, got NaN",
+            ),
+            (
+                "targets_pct_pot = [0.5, inf]",
+                "targets_pct_pot[1]: must be a positive number, got inf",
+            ),
+            (
+                "targets_pct_pot = [0.5, 0.3, -1.0]",
+                "targets_pct_pot[2]: must be a positive number, got -1",
+            ),
+            (
+                "targets_pct_pot = [0]",
+                "targets_pct_pot[0]: must be a positive number, got 0",
+            ),
+        ] {
+            let spot = SpotFile::from_toml(&with(line), "t.toml").expect("parses");
+            let error = spot.tree_config().expect_err(line);
+            assert_eq!(error.to_string(), shown);
+        }
+        let spot =
+            SpotFile::from_toml(&with("targets_pct_pot = [1e-3]"), "t.toml").expect("parses");
+        assert!(spot.tree_config().is_ok());
+    }
+
+    #[test]
+    fn thresholds_survive_the_json_round_trip() {
+        // Without serde_json's `float_roundtrip` feature this value came back one ULP off.
+        let text = DEFAULT_SPOT_TOML.replace(
+            "merging_threshold = 0.1",
+            "merging_threshold = 0.9007199254740993",
+        );
+        let spot = SpotFile::from_toml(&text, "t.toml").expect("parses");
+        let json = serde_json::to_string(&spot).expect("serializes");
+        let back = SpotFile::from_json(&json, "t.json").expect("reads back");
+        assert_eq!(
+            back.merging_threshold.to_bits(),
+            spot.merging_threshold.to_bits()
+        );
+        assert_eq!(back, spot);
     }
 }

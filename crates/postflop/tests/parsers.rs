@@ -66,6 +66,7 @@ fn kind(error: &BetSizeError) -> &'static str {
         BetSizeError::Invalid { .. } => "invalid",
         BetSizeError::MultipleInBet { .. } => "multiple in bet",
         BetSizeError::MultipleTooSmall { .. } => "multiple too small",
+        BetSizeError::TooPrecise { .. } => "too precise",
     }
 }
 
