@@ -116,11 +116,11 @@ fn checkpoints_are_written_between_measurements() {
             "--target",
             "0",
             "--max-iterations",
-            "4000000000",
+            "1000000000",
         ])
         .args([
             "--check-every",
-            "4000000000",
+            "1000000000",
             "--checkpoint-every",
             "50",
             "--json",
@@ -128,11 +128,16 @@ fn checkpoints_are_written_between_measurements() {
         .arg("-o")
         .arg(&out)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let start = Instant::now();
     while !out.exists() && start.elapsed() < Duration::from_secs(60) {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+            panic!("the solve stopped ({status}) before any checkpoint: {err}");
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().unwrap();
