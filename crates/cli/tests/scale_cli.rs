@@ -49,7 +49,10 @@ fn bad_grids_and_games_are_refused() {
             "2 or 3 players fit",
         ),
         (vec!["scale", "liars_dice(numdice=2)"], "43486542835 nodes"),
-        (vec!["scale", "leduc", "--threads", "0"], "at least 1"),
+        (
+            vec!["scale", "leduc", "--threads", "0"],
+            "must be from 1 to",
+        ),
     ] {
         let (code, _, stderr) = ponder(&args);
         assert_eq!(code, 2, "{args:?}: {stderr}");
