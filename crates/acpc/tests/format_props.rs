@@ -14,12 +14,14 @@ use rand_chacha::ChaCha8Rng;
 /// Any game definition the grammar allows (the engine may still refuse it): lists sized to match.
 fn gamedef() -> impl Strategy<Value = GameDef> {
     (1usize..10, 1usize..6, any::<bool>()).prop_flat_map(|(players, rounds, limit)| {
-        let per_player = proptest::collection::vec(0u64..1_000_000, players);
-        let per_round = proptest::collection::vec(0u64..1000, rounds);
+        // Blinds may be 0; stacks and raise sizes are at least 1 chip (the parser bounds them on their line).
+        let blinds = proptest::collection::vec(0u64..1_000_000, players);
+        let stacks = proptest::collection::vec(1u64..1_000_000, players);
+        let raises = proptest::collection::vec(1u64..1000, rounds);
         (
-            per_player.clone(),
-            proptest::option::of(per_player),
-            per_round.clone(),
+            blinds,
+            proptest::option::of(stacks),
+            raises,
             proptest::option::of(proptest::collection::vec(1usize..10, rounds)),
             proptest::option::of(proptest::collection::vec(0u8..=255, rounds)),
             (1usize..5, 1usize..14, 0usize..4),
