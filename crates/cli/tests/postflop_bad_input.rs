@@ -6,7 +6,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{ponder, scratch};
+use common::{ponder, refused, scratch};
 
 const RIVER: &str = "board = \"Qs9h5c2d2s\"\n\
 oop_range = \"AA,KK,QJs\"\n\
@@ -17,20 +17,6 @@ effective_stack = 200\n\
 [bet_sizes]\n\
 bet = \"50%, a\"\n\
 raise = \"3x\"\n";
-
-/// Asserts a one-line error with exit code 2 and returns it.
-fn refused(args: &[&str]) -> String {
-    let (code, out, err) = ponder(args);
-    assert_eq!(
-        code, 2,
-        "{args:?} exits with 2\nstdout: {out}\nstderr: {err}"
-    );
-    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 1, "{args:?}: one line expected: {err}");
-    assert!(lines[0].starts_with("error: "), "{err}");
-    lines[0].to_string()
-}
 
 /// Writes `RIVER` with `from` replaced by `to` and returns the error `ponder solve` gives for it.
 fn solve_error(dir: &std::path::Path, from: &str, to: &str) -> String {

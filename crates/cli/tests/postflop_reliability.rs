@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{json, ponder, scratch};
+use common::{json, ponder, refused, scratch};
 use ponder_postflop::spot::SpotFile;
 use ponder_postflop::Solver;
 use ponder_postflop::{file, PreparedSpot};
@@ -19,20 +19,6 @@ fn river(stack: u32, size: &str, oop: &str, ip: &str) -> String {
         "board = \"Qs9h5c2d2s\"\noop_range = \"{oop}\"\nip_range = \"{ip}\"\nstarting_pot = 100\n\
          effective_stack = {stack}\n\n[bet_sizes]\nbet = \"{size}\"\nraise = \"{size}\"\n"
     )
-}
-
-/// Asserts a one-line error with exit code 2 and nothing on stdout, and returns the error.
-fn refused(args: &[&str]) -> String {
-    let (code, out, err) = ponder(args);
-    assert_eq!(
-        code, 2,
-        "{args:?} exits with 2\nstdout: {out}\nstderr: {err}"
-    );
-    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 1, "{args:?}: one line expected: {err}");
-    assert!(lines[0].starts_with("error: "), "{err}");
-    lines[0].to_string()
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {

@@ -29,3 +29,17 @@ pub fn scratch(file: &str, test: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Runs `ponder ARGS`, asserts a one-line error with exit code 2 (no panic), and returns that line.
+pub fn refused(args: &[&str]) -> String {
+    let (code, out, err) = ponder(args);
+    assert_eq!(
+        code, 2,
+        "{args:?} exits with 2\nstdout: {out}\nstderr: {err}"
+    );
+    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "{args:?}: one line expected: {err}");
+    assert!(lines[0].starts_with("error: "), "{err}");
+    lines[0].to_string()
+}
