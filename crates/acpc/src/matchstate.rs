@@ -3,7 +3,7 @@
 use std::fmt;
 
 use ponder_cards::{Card, CardSet};
-use ponder_holdem::{Action, ActionError, Chips, Deal, HandRecord, HandState, Table};
+use ponder_holdem::{Action, ActionError, Chips, Deal, HandRecord, HandState, Step, Table};
 use thiserror::Error;
 
 /// One betting action as written in the protocol.
@@ -270,11 +270,11 @@ pub fn replay(table: &Table, state: &MatchState) -> Result<HandState, ReplayErro
     replay_actions(table, state).map(|(hand, _)| hand)
 }
 
-/// Like [`replay`], also returning the engine actions in order.
+/// Like [`replay`], also returning the engine actions in order, each with its seat and street.
 pub fn replay_actions(
     table: &Table,
     state: &MatchState,
-) -> Result<(HandState, Vec<Action>), ReplayError> {
+) -> Result<(HandState, Vec<Step>), ReplayError> {
     let seats = table.seats();
     if state.hole.len() > seats || state.position >= seats {
         return Err(ReplayError::Cards(format!(
@@ -328,12 +328,19 @@ pub fn replay_actions(
             }
             let engine =
                 to_engine(&hand, action).ok_or(ReplayError::Malformed { index, action })?;
+            let seat = hand
+                .to_act()
+                .ok_or(ReplayError::Malformed { index, action })?;
             hand.apply(engine).map_err(|reason| ReplayError::Illegal {
                 index,
                 action,
                 reason,
             })?;
-            played.push(engine);
+            played.push(Step {
+                street,
+                seat,
+                action: engine,
+            });
             index += 1;
         }
     }
@@ -375,7 +382,7 @@ pub fn log_line_to_record(
         HandRecord {
             config: table.config().clone(),
             deal: *hand.deal(),
-            actions,
+            actions: actions.iter().map(|step| step.action).collect(),
             final_stacks: hand.final_stacks().to_vec(),
         },
         names,

@@ -16,7 +16,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use thiserror::Error;
 
-use crate::matchstate::{replay, to_acpc, to_engine, write_betting, write_cards, AcpcAction};
+use crate::matchstate::{
+    replay_actions, to_acpc, to_engine, write_betting, write_cards, AcpcAction,
+};
 use crate::{BettingType, GameDef, MatchState};
 
 /// Protocol version line a client sends first.
@@ -548,7 +550,7 @@ pub fn run_client(
             last_hand = Some(state.hand_number);
             hands += 1;
         }
-        let hand = replay(table, &state).map_err(|e| {
+        let (hand, history) = replay_actions(table, &state).map_err(|e| {
             let hint = if guessed {
                 format!(
                     "; the game was guessed as {}-player no-limit (stacks 20000, blinds 50/100): \
@@ -563,7 +565,7 @@ pub fn run_client(
         if hand.to_act() != Some(state.position) {
             continue;
         }
-        let observation = Observation::of(&hand).expect("it is our turn");
+        let observation = Observation::of(&hand, &history).expect("it is our turn");
         let action = bot.act(&observation);
         let limit = def.betting == BettingType::Limit;
         write!(writer, "{text}:{}\r\n", to_acpc(&hand, action, limit))?;

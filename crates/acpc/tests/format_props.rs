@@ -243,7 +243,8 @@ proptest! {
         // The replay of the same betting as a match state gives the same hand.
         let fields: Vec<&str> = line.split(':').collect();
         let state = MatchState::parse(&format!("MATCHSTATE:0:0:{}:{}", fields[2], fields[3])).unwrap();
-        let (replayed, actions) = replay_actions(table, &state).unwrap();
+        let (replayed, steps) = replay_actions(table, &state).unwrap();
+        let actions: Vec<_> = steps.iter().map(|step| step.action).collect();
         prop_assert_eq!(actions, record.actions);
         prop_assert_eq!(replayed.final_stacks(), hand.final_stacks());
     }

@@ -9,7 +9,7 @@ pub mod matches;
 pub use equity::EquityBot;
 
 use ponder_cards::Card;
-use ponder_holdem::{Action, Chips, HandState, Legal, Street};
+use ponder_holdem::{Action, Chips, HandState, Legal, Step, Street};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use thiserror::Error;
@@ -37,11 +37,14 @@ pub struct Observation {
     pub folded: Vec<bool>,
     /// The moves open to the seat.
     pub legal: Legal,
+    /// Every action of the hand so far, in order (public: all seats see the betting).
+    pub history: Vec<Step>,
 }
 
 impl Observation {
-    /// The view of the seat to act, or `None` when the hand is over.
-    pub fn of(hand: &HandState) -> Option<Observation> {
+    /// The view of the seat to act, or `None` when the hand is over; `history` is the hand's actions so
+    /// far (the engine state does not keep them).
+    pub fn of(hand: &HandState, history: &[Step]) -> Option<Observation> {
         let legal = hand.legal()?;
         let seat = legal.seat;
         Some(Observation {
@@ -55,6 +58,7 @@ impl Observation {
             pot: hand.pot(),
             folded: (0..hand.seats()).map(|s| hand.has_folded(s)).collect(),
             legal,
+            history: history.to_vec(),
         })
     }
 }
@@ -166,8 +170,14 @@ mod tests {
             let mut bot = make_bot(name, 3).unwrap();
             for seed in 0..500 {
                 let mut hand = HandState::new(&config, Deal::shuffled(4, seed)).unwrap();
-                while let Some(observation) = Observation::of(&hand) {
+                let mut history = Vec::new();
+                while let Some(observation) = Observation::of(&hand, &history) {
                     let action = bot.act(&observation);
+                    history.push(Step {
+                        street: hand.street(),
+                        seat: observation.seat,
+                        action,
+                    });
                     hand.apply(action).unwrap_or_else(|e| panic!("{name}: {e}"));
                 }
                 assert_eq!(hand.final_stacks().iter().sum::<u64>(), 447);

@@ -98,6 +98,7 @@ pub fn play_match(
     let mut squares = vec![0f64; n];
     let mut unit_result = vec![0i64; n];
     let mut hands = 0u64;
+    let mut history = Vec::new();
     for unit in 0..units {
         // One deal per unit: a single hand, or all rotations of a duplicate set.
         let deal = Deal::shuffled_with(n, &mut rng);
@@ -106,14 +107,21 @@ pub fn play_match(
             let rotation = ((unit * per_unit + repeat) % n as u64) as usize;
             let mut hand =
                 HandState::new(&table, deal).expect("a shuffled deal has distinct cards");
-            while let Some(observation) = Observation::of(&hand) {
+            history.clear();
+            while let Some(observation) = Observation::of(&hand, &history) {
                 let bot = (observation.seat + n - rotation) % n;
-                let action = bots[bot].act(&observation);
+                let street = hand.street();
+                let mut action = bots[bot].act(&observation);
                 if hand.apply(action).is_err() {
                     // A bot that answers illegally is played as check/call, as the ACPC dealer does.
-                    hand.apply(ponder_holdem::Action::CheckCall)
-                        .expect("check/call is always legal");
+                    action = ponder_holdem::Action::CheckCall;
+                    hand.apply(action).expect("check/call is always legal");
                 }
+                history.push(ponder_holdem::Step {
+                    street,
+                    seat: observation.seat,
+                    action,
+                });
             }
             let payoffs = hand.payoffs();
             for (bot, result) in unit_result.iter_mut().enumerate() {

@@ -26,6 +26,6 @@ pub use random::{
     play_random_hand, random_action, random_hand, record_random_hand, HandRecord, RandomHandOptions,
 };
 pub use state::{
-    Action, ActionError, Betting, Chips, ConfigError, Deal, DealError, HandState, Legal, Street,
-    Table, TableConfig, MAX_CHIPS, MAX_SEATS,
+    Action, ActionError, Betting, Chips, ConfigError, Deal, DealError, HandState, Legal, Step,
+    Street, Table, TableConfig, MAX_CHIPS, MAX_SEATS,
 };

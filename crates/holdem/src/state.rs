@@ -278,6 +278,18 @@ impl fmt::Display for Action {
     }
 }
 
+/// One action of a hand as it was played: who acted, on which street, and what. A bot that plays from
+/// a strategy over betting sequences (the blueprint) reads the hand's history as a list of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    /// The street the action was taken on.
+    pub street: Street,
+    /// The acting seat.
+    pub seat: usize,
+    /// The action as the engine applied it.
+    pub action: Action,
+}
+
 /// Why an action was refused; the state is unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ActionError {
