@@ -30,7 +30,7 @@ pub use config::{
 };
 pub use error::AbstractionError;
 pub use file::{FORMAT_VERSION, MAGIC};
-pub use river::{river_score, river_scores, ScoreScratch, MAX_SCORE, RIVER_OPPONENTS};
+pub use river::{river_score, river_scores, ScoreScratch, BLOCKED, MAX_SCORE, RIVER_OPPONENTS};
 
 /// Bucket lookups per street. Streets are 0 preflop, 1 flop, 2 turn, 3 river; boards have 0, 3, 4,
 /// 5 cards.
