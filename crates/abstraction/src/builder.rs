@@ -180,13 +180,15 @@ pub(crate) fn build(
     let river_table_seconds = started.elapsed().as_secs_f64();
 
     let started = Instant::now();
-    let (flop_features, preflop) = flop_features(&boards5, &strength, bins, progress);
-    let flop_feature_seconds = started.elapsed().as_secs_f64();
-
-    let started = Instant::now();
-    let turn_features = turn_features(&boards5, &strength, bins, progress);
+    let boards4 = CanonicalBoards::new(4);
+    let (turn_features, turn_rows) = turn_features(&boards4, &boards5, &strength, bins, progress);
     let turn_feature_seconds = started.elapsed().as_secs_f64();
     drop(strength);
+
+    let started = Instant::now();
+    let (flop_features, preflop) = flop_features(&boards4, &turn_rows, bins, progress);
+    let flop_feature_seconds = started.elapsed().as_secs_f64();
+    drop(turn_rows);
 
     let mut reports = Vec::new();
     let started = Instant::now();
@@ -308,11 +310,12 @@ fn cards_of(set: CardSet) -> Vec<Card> {
     set.iter().collect()
 }
 
-/// Per canonical flop hand: sum of river scores over the 1,081 (turn, river) runouts, and the
-/// histogram of its turn EHS over the 47 turn cards. Also the preflop EHS of each class.
+/// Per canonical flop hand: sum of river scores over the 1,081 (turn, river) runouts (each counted
+/// once under either card, read from the turn rows), and the histogram of its turn EHS over the 47
+/// turn cards. Also the preflop EHS of each class.
 fn flop_features(
-    boards5: &CanonicalBoards,
-    strength: &[u16],
+    boards4: &CanonicalBoards,
+    turn_rows: &[u32],
     bins: usize,
     progress: &(dyn Fn(BuildProgress) + Sync),
 ) -> (Features, Preflop) {
@@ -333,46 +336,41 @@ fn flop_features(
     let results: Vec<BoardResult> = (0..boards3.len())
         .into_par_iter()
         .map_init(
-            || vec![0u32; 52 * HAND_COUNT],
-            |turn_sums, b| {
+            || (vec![0u32; HAND_COUNT], vec![0u8; HAND_COUNT * bins]),
+            |(sums, histograms), b| {
                 let flop = boards3.representative(b);
                 let flop_cards = cards_of(flop);
-                let rest: Vec<Card> = Card::all().filter(|c| !flop.contains(*c)).collect();
                 let hands: Vec<usize> = (0..HAND_COUNT)
                     .filter(|&h| HAND_MASKS[h] & flop.0 == 0)
                     .collect();
-                turn_sums.fill(0);
-                let mut five = [flop_cards[0]; 5];
-                five[..3].copy_from_slice(&flop_cards);
-                for (i, &t) in rest.iter().enumerate() {
-                    for &r in &rest[i + 1..] {
-                        five[3] = t;
-                        five[4] = r;
-                        let board = CardSet(flop.0 | t.bit() | r.bit());
-                        let (class, map) = boards5.canonical(board, &five);
-                        let scores = &strength[class * HAND_COUNT..(class + 1) * HAND_COUNT];
-                        let (ti, ri) = (
-                            t.index() as usize * HAND_COUNT,
-                            r.index() as usize * HAND_COUNT,
-                        );
-                        for &h in &hands {
-                            if HAND_MASKS[h] & board.0 != 0 {
-                                continue;
-                            }
-                            let s = scores[map[h] as usize] as u32;
-                            turn_sums[ti + h] += s;
-                            turn_sums[ri + h] += s;
+                sums.fill(0);
+                histograms.fill(0);
+                let mut four = [flop_cards[0]; 4];
+                four[..3].copy_from_slice(&flop_cards);
+                for t in Card::all().filter(|c| !flop.contains(*c)) {
+                    four[3] = t;
+                    let board = CardSet(flop.0 | t.bit());
+                    let (class, map) = boards4.canonical(board, &four);
+                    let row = &turn_rows[class * HAND_COUNT..(class + 1) * HAND_COUNT];
+                    for &h in &hands {
+                        if HAND_MASKS[h] & board.0 != 0 {
+                            continue;
                         }
+                        let s = row[map[h] as usize];
+                        sums[h] += s;
+                        let bin =
+                            ((s as u64 * bins as u64) / turn_denominator).min(bins as u64 - 1);
+                        histograms[h * bins + bin as usize] += 1;
                     }
                 }
                 let mut result = BoardResult {
                     index: Vec::with_capacity(hands.len()),
                     sums: Vec::with_capacity(hands.len()),
-                    histograms: vec![0u8; hands.len() * bins],
+                    histograms: Vec::with_capacity(hands.len() * bins),
                     preflop: Vec::with_capacity(hands.len()),
                     orbit: boards3.orbit(b),
                 };
-                for (n, &h) in hands.iter().enumerate() {
+                for &h in &hands {
                     let (a, c) = HAND_CARDS[h];
                     let cards = [
                         card(a),
@@ -382,21 +380,13 @@ fn flop_features(
                         flop_cards[2],
                     ];
                     let index = indexer.index(1, &cards).expect("valid flop hand");
-                    let mut sum = 0u32;
-                    for &t in &rest {
-                        if HAND_MASKS[h] & t.bit() != 0 {
-                            continue;
-                        }
-                        let s = turn_sums[t.index() as usize * HAND_COUNT + h];
-                        sum += s;
-                        let bin =
-                            ((s as u64 * bins as u64) / turn_denominator).min(bins as u64 - 1);
-                        result.histograms[n * bins + bin as usize] += 1;
-                    }
                     result.index.push(index as u32);
-                    result.sums.push(sum);
+                    result.sums.push(sums[h]);
+                    result
+                        .histograms
+                        .extend_from_slice(&histograms[h * bins..(h + 1) * bins]);
                     let class = preflop_indexer.index(0, &cards[..2]).expect("hole pair");
-                    result.preflop.push((class as u16, sum as u64));
+                    result.preflop.push((class as u16, sums[h] as u64));
                 }
                 p.add(1);
                 result
@@ -405,8 +395,8 @@ fn flop_features(
         .collect();
     let mut features = Features {
         sums: vec![0; entries],
-        // Each (turn, river) pair is counted once under each of its two cards.
-        denominator: 2.0 * 1081.0 * MAX_SCORE as f64,
+        // Each of the 47 turn cards with each of its 46 rivers: every (turn, river) pair twice.
+        denominator: 47.0 * 46.0 * MAX_SCORE as f64,
         weights: vec![0; entries],
         histograms: vec![0; entries * bins],
         histogram_total: 47,
@@ -431,14 +421,16 @@ fn flop_features(
 }
 
 /// Per canonical turn hand (hole pair and the 4-card board as a set): sum of river scores over the
-/// 46 river cards, and the histogram of those river strengths.
+/// 46 river cards, and the histogram of those river strengths. Also those sums per canonical turn
+/// board and hole pair (`class * 1326 + hand`, 0 for hands on the board), which the flop pass reads.
 fn turn_features(
+    boards4: &CanonicalBoards,
     boards5: &CanonicalBoards,
     strength: &[u16],
     bins: usize,
     progress: &(dyn Fn(BuildProgress) + Sync),
-) -> Features {
-    let boards4 = CanonicalBoards::new(4);
+) -> (Features, Vec<u32>) {
+    let mut rows = vec![0u32; boards4.len() * HAND_COUNT];
     let indexer = SuitIndexer::new(&[2, 4]);
     let entries = indexer.size(1) as usize;
     let mut features = Features {
@@ -460,7 +452,7 @@ fn turn_features(
     }
     for first in (0..boards4.len()).step_by(BOARDS_PER_CHUNK) {
         let last = (first + BOARDS_PER_CHUNK).min(boards4.len());
-        let results: Vec<(Vec<HandResult>, Vec<u8>)> = (first..last)
+        let results: Vec<(Vec<HandResult>, Vec<u8>, Vec<u32>)> = (first..last)
             .into_par_iter()
             .map_init(
                 || (vec![0u32; HAND_COUNT], vec![0u8; HAND_COUNT * bins]),
@@ -510,11 +502,13 @@ fn turn_features(
                         out_histograms.extend_from_slice(&histograms[h * bins..(h + 1) * bins]);
                     }
                     p.add(1);
-                    (out, out_histograms)
+                    (out, out_histograms, sums.clone())
                 },
             )
             .collect();
-        for (hands, histograms) in results {
+        for (b, (hands, histograms, sums)) in results.into_iter().enumerate() {
+            let row = (first + b) * HAND_COUNT;
+            rows[row..row + HAND_COUNT].copy_from_slice(&sums);
             for (n, hand) in hands.iter().enumerate() {
                 let i = hand.index as usize;
                 features.sums[i] = hand.sum;
@@ -524,7 +518,7 @@ fn turn_features(
             }
         }
     }
-    features
+    (features, rows)
 }
 
 /// Quantisation of EHS for one-dimensional k-means (far finer than any bucket).

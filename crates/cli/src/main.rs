@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
+mod abstraction;
 mod acpc;
 mod bench;
 mod cards;
@@ -33,6 +34,9 @@ struct Cli {
 /// Top-level subcommands; each lives in its own module so that features do not collide.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Card abstraction for hold'em: build bucket tables per street, inspect a file.
+    #[command(subcommand)]
+    Abstraction(abstraction::AbstractionCommand),
     /// Play hold'em over the ACPC protocol: a dealer that referees, a client that plays a bot.
     #[command(subcommand)]
     Acpc(acpc::AcpcCommand),
@@ -86,6 +90,7 @@ fn main() -> ExitCode {
         }
     };
     let result: anyhow::Result<()> = match cli.command {
+        Command::Abstraction(command) => abstraction::run(command),
         Command::Acpc(command) => acpc::run(command),
         Command::Bench(command) => bench::run(command),
         Command::Cards(command) => cards::run(command),
