@@ -404,7 +404,10 @@ fn finish_solve<S: StoredValue>(
                 .unwrap_or_default();
             println!("peak memory      {}{private}", format_bytes(rss));
         }
-        println!("root ({}):", player_name(root_player(&solver)));
+        println!(
+            "root ({}, frequency over deals):",
+            player_name(root_player(&solver))
+        );
         for (action, frequency, _) in &root {
             println!("  {action:<12} {:>6.1}%", frequency * 100.0);
         }
@@ -498,29 +501,19 @@ fn root_player<S: StoredValue>(solver: &Solver<S>) -> Player {
     }
 }
 
-/// Root actions with their range-weighted frequency.
+/// Root actions with their frequency over the deals (each hand × the opponent's compatible range).
 fn root_summary<S: StoredValue>(solver: &Solver<S>) -> Vec<(String, f64, Option<f64>)> {
     let game = &solver.game;
-    let root = &game.nodes[0];
-    let NodeKind::Player(player) = root.kind else {
+    let Ok(view) = ponder_postflop::report::follow_line(solver, "") else {
         return Vec::new();
     };
-    let anode = game.tree.node(root.action_node);
-    let strategy = solver.average_strategy(ponder_postflop::game::NodeId(0));
-    let weights = &game.hands[player.index()].weights;
-    let hands = weights.len();
-    let total: f64 = weights.iter().map(|&w| w as f64).sum();
+    let frequencies = ponder_postflop::report::action_frequencies(solver, &view);
+    let anode = game.tree.node(game.nodes[0].action_node);
     anode
         .actions
         .iter()
-        .enumerate()
-        .map(|(a, action)| {
-            let f: f64 = (0..hands)
-                .map(|h| strategy[a * hands + h] as f64 * weights[h] as f64)
-                .sum::<f64>()
-                / total;
-            (action.to_string(), f, None)
-        })
+        .zip(frequencies)
+        .map(|(action, f)| (action.to_string(), f, None))
         .collect()
 }
 
@@ -624,20 +617,31 @@ fn show<S: StoredValue>(
         );
     }
     println!(
-        "range       EV {:.2} chips, equity {:.1}%",
+        "range       EV {:.2} chips, equity {:.1}% (expectations over deals: each hand x the opponent's compatible range{})",
         report.range_ev,
-        report.range_equity * 100.0
+        report.range_equity * 100.0,
+        if solver.game.bunching.is_some() {
+            " x the folders' deal weight"
+        } else {
+            ""
+        }
     );
     if report.kind == "player" {
         println!(
-            "actions     {}",
+            "actions     {} (over deals; combos: {})",
             report
                 .actions
                 .iter()
                 .zip(&report.frequencies)
                 .map(|(a, f)| format!("{a} {:.1}%", f * 100.0))
                 .collect::<Vec<_>>()
-                .join("   ")
+                .join("   "),
+            report
+                .combo_frequencies
+                .iter()
+                .map(|f| format!("{:.1}%", f * 100.0))
+                .collect::<Vec<_>>()
+                .join(" ")
         );
         if args.hand.is_none() {
             print_aggregates(&report);
@@ -648,14 +652,14 @@ fn show<S: StoredValue>(
                 let entry = by_class
                     .entry(hand.class.clone())
                     .or_insert_with(|| (0.0, vec![0.0; report.actions.len()]));
-                entry.0 += hand.weight as f64;
+                entry.0 += hand.deal_weight;
                 for (slot, &s) in entry.1.iter_mut().zip(&hand.strategy) {
-                    *slot += hand.weight as f64 * s as f64;
+                    *slot += hand.deal_weight * s as f64;
                 }
             }
             for (k, action) in report.actions.iter().enumerate() {
                 println!();
-                println!("{action} (% of each hand class)");
+                println!("{action} (% of each hand class, over deals)");
                 let header: String = RANKS
                     .iter()
                     .take(13)
@@ -722,6 +726,7 @@ fn show<S: StoredValue>(
 /// Prints the range by action (frequency, combos, EV) and action frequencies by hand category and draw.
 fn print_aggregates(report: &ponder_postflop::report::NodeReport) {
     println!();
+    println!("frequency, share, EV, equity: over deals (each hand x the opponent's compatible range); combos: own reach");
     println!(
         "{:<14} {:>9} {:>8} {:>9}",
         "by action", "frequency", "combos", "EV"
