@@ -7,6 +7,7 @@ use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
 mod acpc;
+mod anchors;
 mod bench;
 mod cards;
 mod game;
