@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod abstraction;
 mod acpc;
+mod anchors;
 mod bench;
 mod cards;
 mod game;
