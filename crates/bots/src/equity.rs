@@ -8,6 +8,9 @@ use rand_chacha::ChaCha8Rng;
 use crate::{Bot, Observation};
 use ponder_holdem::Action;
 
+/// Boards whose equities the bot keeps: the four streets of one hand.
+const CACHED_BOARDS: usize = 4;
+
 /// Raises with strong equity, calls when the price is right, otherwise checks or folds.
 ///
 /// Equity is the Monte Carlo share of pots won against as many uniformly random hands as there are
@@ -19,9 +22,10 @@ pub struct EquityBot {
     seed: u64,
     samples: usize,
     raise_above: f64,
-    /// Equities of every hole pair on one board against one number of opponents (NaN: not yet
-    /// computed), so a whole-range policy costs one estimate per hand per street.
-    cache: Option<(Vec<Card>, usize, Vec<f64>)>,
+    /// Equities of every hole pair on the last few boards (one per street of a hand) against a number
+    /// of opponents (NaN: not yet computed), so a whole-range policy costs one estimate per hand per
+    /// street, and a hand replayed on the same cards (duplicate) costs nothing more.
+    cache: Vec<(Vec<Card>, usize, Vec<f64>)>,
 }
 
 impl EquityBot {
@@ -31,7 +35,7 @@ impl EquityBot {
             seed,
             samples: samples.max(1),
             raise_above,
-            cache: None,
+            cache: Vec::new(),
         }
     }
 
@@ -81,16 +85,27 @@ impl EquityBot {
         let Some(hand) = HandIndex::from_cards(hole[0], hole[1]) else {
             return self.equity(hole, board, opponents);
         };
-        let fresh = !matches!(&self.cache, Some((b, o, _)) if b == board && *o == opponents);
-        if fresh {
-            self.cache = Some((board.to_vec(), opponents, vec![f64::NAN; HAND_COUNT]));
-        }
-        let cached = self.cache.as_ref().expect("just filled").2[hand.as_usize()];
+        let slot = match self
+            .cache
+            .iter()
+            .position(|(b, o, _)| b == board && *o == opponents)
+        {
+            Some(slot) => slot,
+            None => {
+                if self.cache.len() == CACHED_BOARDS {
+                    self.cache.remove(0);
+                }
+                self.cache
+                    .push((board.to_vec(), opponents, vec![f64::NAN; HAND_COUNT]));
+                self.cache.len() - 1
+            }
+        };
+        let cached = self.cache[slot].2[hand.as_usize()];
         if !cached.is_nan() {
             return cached;
         }
         let equity = self.equity(hole, board, opponents);
-        self.cache.as_mut().expect("just filled").2[hand.as_usize()] = equity;
+        self.cache[slot].2[hand.as_usize()] = equity;
         equity
     }
 }

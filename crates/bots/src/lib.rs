@@ -259,15 +259,57 @@ pub struct UnknownBot(pub String);
 /// Names [`make_bot`] accepts.
 pub const BOT_NAMES: &[&str] = &["random", "call", "raise", "equity"];
 
+/// A bot named once (and, for a blueprint, loaded once) that makes fresh bots on demand: evaluators
+/// that play many hands in parallel give every hand its own seeded bot.
+#[derive(Debug, Clone)]
+pub struct BotSpec {
+    name: String,
+    kind: BotKind,
+}
+
+#[derive(Debug, Clone)]
+enum BotKind {
+    Random,
+    Call,
+    Raise,
+    Equity,
+}
+
+impl BotSpec {
+    /// Reads a bot name (see [`BOT_NAMES`]).
+    pub fn parse(name: &str) -> Result<BotSpec, UnknownBot> {
+        let kind = match name {
+            "random" => BotKind::Random,
+            "call" => BotKind::Call,
+            "raise" => BotKind::Raise,
+            "equity" => BotKind::Equity,
+            other => return Err(UnknownBot(other.to_string())),
+        };
+        Ok(BotSpec {
+            name: name.to_string(),
+            kind,
+        })
+    }
+
+    /// The name it was made from.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A fresh bot; `seed` feeds bots that use randomness.
+    pub fn make(&self, seed: u64) -> Box<dyn Bot> {
+        match &self.kind {
+            BotKind::Random => Box::new(RandomBot::new(seed)),
+            BotKind::Call => Box::new(CallBot),
+            BotKind::Raise => Box::new(RaiseBot),
+            BotKind::Equity => Box::new(EquityBot::new(seed, 200, 0.6)),
+        }
+    }
+}
+
 /// Builds a bot by name; `seed` feeds bots that use randomness.
 pub fn make_bot(name: &str, seed: u64) -> Result<Box<dyn Bot>, UnknownBot> {
-    match name {
-        "random" => Ok(Box::new(RandomBot::new(seed))),
-        "call" => Ok(Box::new(CallBot)),
-        "raise" => Ok(Box::new(RaiseBot)),
-        "equity" => Ok(Box::new(EquityBot::new(seed, 200, 0.6))),
-        other => Err(UnknownBot(other.to_string())),
-    }
+    Ok(BotSpec::parse(name)?.make(seed))
 }
 
 #[cfg(test)]

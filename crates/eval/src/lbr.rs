@@ -335,7 +335,7 @@ fn deal_cards(rng: &mut ChaCha8Rng, board: Option<[Card; 5]>) -> Deal {
 }
 
 /// Plays `settings.deals` duplicate deals of LBR against bots made by `make_bot(seed)` (a fresh bot per
-/// deal, seeded from the deal's stream, so results do not depend on thread scheduling) on the rayon
+/// deal, used in both its hands and seeded from the deal's stream, so results do not depend on thread scheduling) on the rayon
 /// pool the caller runs in; `progress(deals_done)` is called as deals finish.
 pub fn run_lbr(
     table: &Table,
@@ -367,9 +367,10 @@ pub fn run_lbr(
             rng.set_stream(number);
             let deal = deal_cards(&mut rng, settings.board);
             let bot_seed: u64 = rng.gen();
+            // One bot for both hands of the deal: a bot that caches per board (equity) pays once.
+            let mut bot = make_bot(bot_seed);
             let mut total = 0;
             for lbr_seat in 0..2 {
-                let mut bot = make_bot(bot_seed);
                 total += play_hand(
                     table,
                     deal,
