@@ -10,7 +10,9 @@ mod abstraction;
 mod acpc;
 mod anchors;
 mod bench;
+mod bot;
 mod cards;
+mod eval;
 mod game;
 mod holdem;
 mod limits;
@@ -47,11 +49,17 @@ enum Command {
         after_help = "The Python oracles (OpenSpiel, PokerKit) run from $PONDER_PYTHON, else from\n.venv-oracles/bin/python in the current directory or the nearest ancestor that has one\n(tools/setup-oracles.sh makes it); without one, ponder is timed alone."
     )]
     Bench(bench::BenchCommand),
+    /// Ask a bot for its whole policy at a state (every hole pair it could hold).
+    #[command(subcommand)]
+    Bot(bot::BotCommand),
     /// Card layer: evaluate hands, census of all hands, suit-isomorphism index, ranges, equity.
     #[command(subcommand)]
     Cards(cards::CardsCommand),
     /// Equity of a hand or range against another, with board and dead cards (= `cards equity`).
     Equity(cards::EquityArgs),
+    /// Evaluate a bot: local best response (a lower bound on its exploitability).
+    #[command(subcommand)]
+    Eval(eval::EvalCommand),
     /// Small benchmark games: tree info, CFR-family solving with exact NashConv, policy evaluation.
     #[command(subcommand)]
     Game(game::GameCommand),
@@ -94,8 +102,10 @@ fn main() -> ExitCode {
         Command::Abstraction(command) => abstraction::run(command),
         Command::Acpc(command) => acpc::run(command),
         Command::Bench(command) => bench::run(command),
+        Command::Bot(command) => bot::run(command),
         Command::Cards(command) => cards::run(command),
         Command::Equity(args) => cards::run_equity(args),
+        Command::Eval(command) => eval::run(command),
         Command::Game(command) => game::run(command),
         Command::Match(args) => matches::run(args),
         Command::Range(args) => cards::run_range(args),
