@@ -20,6 +20,7 @@ mod matches;
 mod memory;
 mod postflop;
 mod scale;
+mod train;
 
 /// Command-line interface of ponder.
 #[derive(Debug, Parser)]
@@ -73,6 +74,9 @@ enum Command {
     Show(postflop::ShowArgs),
     /// Compute-scaling lab: blueprint training x test-time search, exact exploitability, exchange rate.
     Scale(scale::ScaleArgs),
+    /// Train a no-limit hold'em blueprint (MCCFR over an abstraction), with checkpoints and resume.
+    #[command(subcommand)]
+    Train(train::TrainCommand),
 }
 
 fn main() -> ExitCode {
@@ -112,6 +116,7 @@ fn main() -> ExitCode {
         Command::Solve(args) => postflop::run_solve(args),
         Command::Show(args) => postflop::run_show(args),
         Command::Scale(args) => scale::run(args),
+        Command::Train(command) => train::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
