@@ -16,6 +16,7 @@ mod matches;
 mod memory;
 mod postflop;
 mod scale;
+mod serve;
 
 /// Command-line interface of ponder.
 #[derive(Debug, Parser)]
@@ -58,6 +59,8 @@ enum Command {
     Solve(postflop::SolveArgs),
     /// Browse a solve file: strategy, EV and equity at a node.
     Show(postflop::ShowArgs),
+    /// Web app: browse and start solves, play against a bot (JSON API under /api/).
+    Serve(serve::ServeArgs),
     /// Compute-scaling lab: blueprint training x test-time search, exact exploitability, exchange rate.
     Scale(scale::ScaleArgs),
 }
@@ -96,6 +99,7 @@ fn main() -> ExitCode {
         Command::Solve(args) => postflop::run_solve(args),
         Command::Show(args) => postflop::run_show(args),
         Command::Scale(args) => scale::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

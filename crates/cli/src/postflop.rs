@@ -129,7 +129,7 @@ fn load_bench(spots: Option<&Path>) -> anyhow::Result<BenchFile> {
 }
 
 /// Parses `2GiB`, `500MiB`, `800M`, `1.5G` or a byte count.
-fn parse_bytes(text: &str) -> anyhow::Result<u64> {
+pub(crate) fn parse_bytes(text: &str) -> anyhow::Result<u64> {
     let t = text.trim();
     let lower = t.to_ascii_lowercase();
     let (number, scale) = [
@@ -580,11 +580,11 @@ fn show<S: StoredValue>(
         }
     }
     if args.json {
-        let mut value = serde_json::to_value(&report)?;
-        value["iterations"] = json!(solver.iteration);
-        value["compressed"] = json!(S::COMPRESSED);
-        value["exploitability_pct"] = json!(exploitability);
-        println!("{value}");
+        // The same object `ponder serve` gives at `GET /api/solves/{id}/node`.
+        println!(
+            "{}",
+            ponder_server::node::node_json(solver, &report, exploitability)
+        );
         return Ok(());
     }
     println!(
