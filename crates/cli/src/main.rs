@@ -21,6 +21,7 @@ mod memory;
 mod postflop;
 mod scale;
 mod train;
+mod serve;
 
 /// Command-line interface of ponder.
 #[derive(Debug, Parser)]
@@ -72,6 +73,8 @@ enum Command {
     Solve(postflop::SolveArgs),
     /// Browse a solve file: strategy, EV and equity at a node.
     Show(postflop::ShowArgs),
+    /// Web app: browse and start solves, play against a bot (JSON API under /api/).
+    Serve(serve::ServeArgs),
     /// Compute-scaling lab: blueprint training x test-time search, exact exploitability, exchange rate.
     Scale(scale::ScaleArgs),
     /// Train a no-limit hold'em blueprint (MCCFR over an abstraction), with checkpoints and resume.
@@ -117,6 +120,7 @@ fn main() -> ExitCode {
         Command::Show(args) => postflop::run_show(args),
         Command::Scale(args) => scale::run(args),
         Command::Train(command) => train::run(command),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
