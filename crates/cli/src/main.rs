@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
+mod abstraction;
 mod acpc;
+mod anchors;
 mod bench;
 mod bot;
 mod cards;
@@ -35,6 +37,9 @@ struct Cli {
 /// Top-level subcommands; each lives in its own module so that features do not collide.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Card abstraction for hold'em: build bucket tables per street, inspect a file.
+    #[command(subcommand)]
+    Abstraction(abstraction::AbstractionCommand),
     /// Play hold'em over the ACPC protocol: a dealer that referees, a client that plays a bot.
     #[command(subcommand)]
     Acpc(acpc::AcpcCommand),
@@ -94,6 +99,7 @@ fn main() -> ExitCode {
         }
     };
     let result: anyhow::Result<()> = match cli.command {
+        Command::Abstraction(command) => abstraction::run(command),
         Command::Acpc(command) => acpc::run(command),
         Command::Bench(command) => bench::run(command),
         Command::Bot(command) => bot::run(command),

@@ -94,6 +94,16 @@ impl<'t> ExternalSampling<'t> {
         }
     }
 
+    /// Cumulative regrets per slot (what the current policy regret-matches), e.g. for inspection.
+    pub fn cumulative_regrets(&self) -> &[f64] {
+        &self.tables.regret
+    }
+
+    /// Cumulative average-policy weights per slot (what [`Solver::average_policy`] normalises).
+    pub fn average_weights(&self) -> &[f64] {
+        &self.tables.average
+    }
+
     fn traverse(&mut self, node: usize, player: u8, depth: usize) -> f64 {
         let tables = &mut self.tables;
         let tree = tables.tree;
@@ -174,6 +184,16 @@ impl<'t> OutcomeSampling<'t> {
             tables: Tables::new(tree, seed),
             epsilon,
         }
+    }
+
+    /// Cumulative regrets per slot (what the current policy regret-matches), e.g. for inspection.
+    pub fn cumulative_regrets(&self) -> &[f64] {
+        &self.tables.regret
+    }
+
+    /// Cumulative average-policy weights per slot (what [`Solver::average_policy`] normalises).
+    pub fn average_weights(&self) -> &[f64] {
+        &self.tables.average
     }
 
     fn episode(
