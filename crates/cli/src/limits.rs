@@ -63,6 +63,11 @@ pub fn threads(text: &str) -> Result<usize, String> {
     Ok(value)
 }
 
+/// `ponder serve --max-solves`: solves running at once, 1 to 64.
+pub fn concurrent_solves(text: &str) -> Result<usize, String> {
+    count(text, 1, 64).map(|n| n as usize)
+}
+
 /// An iteration count or interval: 1 to [`MAX_ITERATIONS`].
 pub fn iterations(text: &str) -> Result<u64, String> {
     count(text, 1, MAX_ITERATIONS)

@@ -20,6 +20,8 @@ mod matches;
 mod memory;
 mod postflop;
 mod scale;
+mod train;
+mod serve;
 
 /// Command-line interface of ponder.
 #[derive(Debug, Parser)]
@@ -71,8 +73,13 @@ enum Command {
     Solve(postflop::SolveArgs),
     /// Browse a solve file: strategy, EV and equity at a node.
     Show(postflop::ShowArgs),
+    /// Web app: browse and start solves, play against a bot (JSON API under /api/).
+    Serve(serve::ServeArgs),
     /// Compute-scaling lab: blueprint training x test-time search, exact exploitability, exchange rate.
     Scale(scale::ScaleArgs),
+    /// Train a no-limit hold'em blueprint (MCCFR over an abstraction), with checkpoints and resume.
+    #[command(subcommand)]
+    Train(train::TrainCommand),
 }
 
 fn main() -> ExitCode {
@@ -112,6 +119,8 @@ fn main() -> ExitCode {
         Command::Solve(args) => postflop::run_solve(args),
         Command::Show(args) => postflop::run_show(args),
         Command::Scale(args) => scale::run(args),
+        Command::Train(command) => train::run(command),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -551,11 +551,11 @@ fn show<S: StoredValue>(
         }
     }
     if args.json {
-        let mut value = serde_json::to_value(&report)?;
-        value["iterations"] = json!(solver.iteration);
-        value["compressed"] = json!(S::COMPRESSED);
-        value["exploitability_pct"] = json!(exploitability);
-        println!("{value}");
+        // The same object `ponder serve` gives at `GET /api/solves/{id}/node`.
+        println!(
+            "{}",
+            ponder_server::node::node_json(solver, &report, exploitability)
+        );
         return Ok(());
     }
     println!(
