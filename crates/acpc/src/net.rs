@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use ponder_bots::{Bot, Observation};
+use ponder_bots::{check_table, Bot, Observation};
 use ponder_holdem::{Action, Deal, HandState, Table};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -50,6 +50,9 @@ pub enum NetError {
     /// The peer broke the protocol.
     #[error("protocol: {0}")]
     Protocol(String),
+    /// The bot was built for another game (a blueprint trained for other stacks, blinds or players).
+    #[error(transparent)]
+    Table(#[from] ponder_bots::TableMismatch),
 }
 
 impl From<std::io::Error> for NetError {
@@ -504,6 +507,10 @@ pub fn run_client(
         None => None,
     };
     let guessed = def.is_none();
+    // A bot built for another game is refused before it says hello, not in the middle of a hand.
+    if let Some((_, table)) = &game {
+        check_table(bot, table)?;
+    }
     stream.set_nodelay(true)?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut writer = BufWriter::new(stream);
@@ -543,6 +550,7 @@ pub fn run_client(
                         state.hole.len()
                     ))
                 })?;
+                check_table(bot, &table)?;
                 game.insert((def, table))
             }
         };

@@ -1,11 +1,11 @@
 //! Local matches between bots: seat rotation, duplicate deals, and win rates with confidence intervals.
 
-use ponder_holdem::{Betting, Chips, ConfigError, Deal, HandState, TableConfig, MAX_CHIPS};
+use ponder_holdem::{Betting, Chips, ConfigError, Deal, HandState, Table, TableConfig, MAX_CHIPS};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use thiserror::Error;
 
-use crate::{Bot, Observation};
+use crate::{check_table, Bot, Observation, TableMismatch};
 
 /// How a match is played.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,9 +61,13 @@ pub enum MatchError {
     /// The table the settings describe is refused by the engine.
     #[error("match table")]
     Table(#[source] ConfigError),
+    /// A bot built for another game than the match table.
+    #[error(transparent)]
+    Game(TableMismatch),
 }
 
-/// Plays a match; `progress(hands_done)` is called every 1,024 hands.
+/// Plays a match at the match table (blinds 1/2, `settings.stack_bb` big blinds each); `progress(hands_done)`
+/// is called every 1,024 hands.
 ///
 /// Bot `i` sits at seat `(i + rotation) % n`, the rotation advancing every hand, so every bot plays
 /// every position equally often. The sample unit of the confidence interval is one hand, or with
@@ -71,7 +75,7 @@ pub enum MatchError {
 pub fn play_match(
     bots: &mut [Box<dyn Bot>],
     settings: &MatchSettings,
-    mut progress: impl FnMut(u64),
+    progress: impl FnMut(u64),
 ) -> Result<MatchReport, MatchError> {
     let n = bots.len();
     if !(2..=ponder_holdem::MAX_SEATS).contains(&n) {
@@ -89,6 +93,25 @@ pub fn play_match(
     )
     .validate()
     .map_err(MatchError::Table)?;
+    play_match_at(bots, &table, settings, progress)
+}
+
+/// [`play_match`] at a given table (a blueprint's game: `settings.stack_bb` is not used); win rates
+/// are in the table's big blinds. Every bot built for a particular game must fit the table.
+pub fn play_match_at(
+    bots: &mut [Box<dyn Bot>],
+    table: &Table,
+    settings: &MatchSettings,
+    mut progress: impl FnMut(u64),
+) -> Result<MatchReport, MatchError> {
+    let n = bots.len();
+    if n != table.seats() {
+        return Err(MatchError::Bots(n));
+    }
+    for bot in bots.iter() {
+        check_table(bot.as_ref(), table).map_err(MatchError::Game)?;
+    }
+    let big_blind = table.config().big_blind;
     let per_unit = if settings.duplicate { n as u64 } else { 1 };
     let units = settings.hands.div_ceil(per_unit);
     let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
@@ -105,8 +128,7 @@ pub fn play_match(
         unit_result.iter_mut().for_each(|r| *r = 0);
         for repeat in 0..per_unit {
             let rotation = ((unit * per_unit + repeat) % n as u64) as usize;
-            let mut hand =
-                HandState::new(&table, deal).expect("a shuffled deal has distinct cards");
+            let mut hand = HandState::new(table, deal).expect("a shuffled deal has distinct cards");
             history.clear();
             while let Some(observation) = Observation::of(&hand, &history) {
                 let bot = (observation.seat + n - rotation) % n;
@@ -141,7 +163,7 @@ pub fn play_match(
         }
     }
     progress(hands);
-    let bb_per_100_per_unit = 100.0 / (BIG_BLIND as f64 * per_unit as f64);
+    let bb_per_100_per_unit = 100.0 / (big_blind as f64 * per_unit as f64);
     let results = bots
         .iter()
         .enumerate()

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use ponder_acpc::{check_name, connect, read_log, run_client, run_match, GameDef, MatchOptions};
-use ponder_bots::{make_bot, BOT_NAMES};
+use ponder_bots::{check_table, make_bot, BOT_NAMES};
 
 /// ACPC subcommands.
 #[derive(Debug, Subcommand)]
@@ -130,9 +130,11 @@ fn dealer(args: DealerArgs) -> anyhow::Result<()> {
             bail!("{flag} lists {count} entries; the game has {n} players");
         }
     }
+    let table = def.table()?;
     for name in &args.bots {
-        make_bot(name, 0)
+        let bot = make_bot(name, 0)
             .with_context(|| format!("in --bots (known: {})", BOT_NAMES.join(", ")))?;
+        check_table(bot.as_ref(), &table).context("in --bots")?;
     }
     let names: Vec<String> = if !args.players.is_empty() {
         args.players.clone()
@@ -252,6 +254,9 @@ fn client(args: ClientArgs) -> anyhow::Result<()> {
     };
     let mut bot = make_bot(&args.bot, args.seed)
         .with_context(|| format!("known bots: {}", BOT_NAMES.join(", ")))?;
+    if let Some(def) = &def {
+        check_table(bot.as_ref(), &def.table()?)?;
+    }
     let address = format!("{}:{}", args.host, args.port);
     let stream = connect(&address, Duration::from_secs(10))
         .with_context(|| format!("connecting to {address}"))?;

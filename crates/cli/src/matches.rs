@@ -3,7 +3,7 @@
 use anyhow::{bail, Context};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use ponder_bots::matches::{play_match, MatchSettings, BIG_BLIND, MAX_STACK_BB};
+use ponder_bots::matches::{play_match, play_match_at, MatchSettings, BIG_BLIND, MAX_STACK_BB};
 use ponder_bots::{make_bot, Bot, BOT_NAMES};
 
 /// Options of `ponder match`.
@@ -25,9 +25,10 @@ pub struct MatchArgs {
     /// Seed of the cards and of random bots.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Starting stack in big blinds, restored every hand (at most 2^47).
-    #[arg(long, default_value_t = 100)]
-    stack: u64,
+    /// Starting stack in big blinds, restored every hand (at most 2^47; default 100). A blueprint bot
+    /// plays its own game (heads-up no-limit: 200 big blinds, blinds 50/100) and takes no --stack.
+    #[arg(long)]
+    stack: Option<u64>,
     /// Print one JSON object instead of the table.
     #[arg(long)]
     json: bool,
@@ -38,10 +39,10 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
     if args.hands == 0 {
         bail!("--hands must be positive");
     }
-    if !(1..=MAX_STACK_BB).contains(&args.stack) {
+    let stack = args.stack.unwrap_or(100);
+    if !(1..=MAX_STACK_BB).contains(&stack) {
         bail!(
-            "--stack must be 1..={MAX_STACK_BB} big blinds (the engine's chip limit), not {}",
-            args.stack
+            "--stack must be 1..={MAX_STACK_BB} big blinds (the engine's chip limit), not {stack}"
         );
     }
     let mut bots = args
@@ -57,14 +58,35 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
         hands: args.hands,
         duplicate: args.duplicate,
         seed: args.seed,
-        stack_bb: args.stack,
+        stack_bb: stack,
     };
+    // A bot built for one game (a blueprint) sets the table; every other such bot must agree.
+    let table = bots.iter().find_map(|b| b.table().cloned());
+    if let (Some(table), Some(_)) = (&table, args.stack) {
+        bail!(
+            "--stack does not apply: a blueprint plays its own game ({} chips each, blinds {}/{})",
+            table.config().stacks[0],
+            table.config().small_blind,
+            table.config().big_blind
+        );
+    }
     let bar = ProgressBar::new(args.hands).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} hands  {per_sec}  eta {eta}")
             .expect("static template"),
     );
     let start = std::time::Instant::now();
-    let report = play_match(&mut bots, &settings, |done| bar.set_position(done))?;
+    let report = match &table {
+        Some(table) => play_match_at(&mut bots, table, &settings, |done| bar.set_position(done))?,
+        None => play_match(&mut bots, &settings, |done| bar.set_position(done))?,
+    };
+    let (big_blind, stack_chips, small_blind) = match &table {
+        Some(table) => (
+            table.config().big_blind,
+            table.config().stacks[0],
+            table.config().small_blind,
+        ),
+        None => (BIG_BLIND, stack * BIG_BLIND, BIG_BLIND / 2),
+    };
     bar.finish_and_clear();
     let seconds = start.elapsed().as_secs_f64();
     if args.json {
@@ -84,7 +106,7 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
         let json = serde_json::json!({
             "hands": report.hands,
             "duplicate": args.duplicate,
-            "big_blind": BIG_BLIND,
+            "big_blind": big_blind,
             "seconds": seconds,
             "bots": bots,
         });
@@ -92,10 +114,10 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     println!(
-        "{} hands{} in {seconds:.1} s; stacks {} bb, blinds 1/{BIG_BLIND}",
+        "{} hands{} in {seconds:.1} s; stacks {} bb, blinds {small_blind}/{big_blind}",
         report.hands,
         if args.duplicate { " (duplicate)" } else { "" },
-        args.stack
+        stack_chips / big_blind
     );
     println!("  bot          bb/100     95% CI        mbb/hand        chips");
     for b in &report.bots {
