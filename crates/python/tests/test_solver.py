@@ -3,6 +3,7 @@ crates/oracles/data/games.json (OpenSpiel 2.0.2 tree counts and uniform-policy v
 
 import json
 import pathlib
+import subprocess
 
 import numpy as np
 import pytest
@@ -134,3 +135,16 @@ def test_key_at_follows_openspiel_histories(kuhn, leduc):
     with pytest.raises(ponder.PonderError, match="decision node"):
         kuhn.key_at([0])
     assert leduc.key_at([0, 1]) == leduc.infoset_keys()[0]
+
+
+@pytest.mark.parametrize("game,algorithm", [("leduc", "es-mccfr"), ("kuhn", "os-mccfr"), ("leduc", "dcfr")])
+def test_same_run_as_the_cli(cli, game, algorithm):
+    """The wheel drives the same solvers as `ponder game solve`: same seed, same NashConv, to the bit."""
+    iterations = 3000 if "mccfr" in algorithm else 200
+    output = subprocess.run(
+        [cli, "game", "solve", game, "--algo", algorithm, "--iterations", str(iterations), "--seed", "7", "--json"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    solver = ponder.Solver(game, algorithm, seed=7)
+    solver.run(iterations)
+    assert solver.nash_conv() == json.loads(output)["nash_conv"]
