@@ -148,3 +148,24 @@ def test_same_run_as_the_cli(cli, game, algorithm):
     solver = ponder.Solver(game, algorithm, seed=7)
     solver.run(iterations)
     assert solver.nash_conv() == json.loads(output)["nash_conv"]
+
+
+def test_ctrl_c_interrupts_a_long_run():
+    """SIGINT during run() raises KeyboardInterrupt within a chunk (about 50 ms); the iterations done
+    so far are kept and the solver stays usable."""
+    import os
+    import signal
+    import threading
+    import time
+
+    solver = ponder.Solver("leduc_poker", "cfr+")
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    started = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        solver.run(10**12)
+    elapsed = time.perf_counter() - started
+    timer.join()
+    done = solver.iterations
+    assert 0 < done < 10**12 and elapsed < 5
+    assert solver.run(10) == 10 and solver.iterations == done + 10
