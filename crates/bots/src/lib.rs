@@ -5,11 +5,13 @@
 
 mod equity;
 pub mod matches;
+mod policy;
 
 pub use equity::EquityBot;
+pub use policy::RangePolicy;
 
-use ponder_cards::Card;
-use ponder_holdem::{Action, Chips, HandState, Legal, Step, Street};
+use ponder_cards::{Card, CardSet, HandIndex};
+use ponder_holdem::{Action, Chips, HandState, Legal, Step, Street, Table};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use thiserror::Error;
@@ -64,11 +66,89 @@ impl Observation {
 }
 
 /// A hold'em player.
+///
+/// Besides playing ([`Bot::act`]) every bot states its whole strategy at a decision ([`Bot::policy`],
+/// [`Bot::range_policy`]), so evaluators (local best response, `ponder bot policy`) can read it.
 pub trait Bot: Send {
     /// The bot's name as given on the command line.
     fn name(&self) -> &str;
-    /// Chooses a legal action.
+    /// Chooses a legal action: a draw from [`Bot::policy`] at the same observation.
     fn act(&mut self, observation: &Observation) -> Action;
+    /// The distribution `act` draws from: legal actions with positive probabilities summing to 1
+    /// (a deterministic bot gives one action with probability 1). Asking must not change what the
+    /// bot does next (no random draws).
+    fn policy(&mut self, observation: &Observation) -> Vec<(Action, f64)>;
+    /// [`Bot::policy`] for every hole pair the seat could hold, given the public part of the
+    /// observation: `observation.hole` is not read. Hands touching the board get no probability.
+    fn range_policy(&mut self, observation: &Observation) -> RangePolicy {
+        let board = CardSet::from_cards(&observation.board);
+        let mut view = observation.clone();
+        let mut range = RangePolicy::default();
+        for hand in HandIndex::all() {
+            if hand.card_set().intersects(board) {
+                continue;
+            }
+            let (a, b) = hand.cards();
+            view.hole = [a, b];
+            for (action, probability) in self.policy(&view) {
+                range.add(hand, action, probability);
+            }
+        }
+        range
+    }
+    /// The table the bot was built for (a blueprint's game), or `None` if it plays at any table.
+    fn table(&self) -> Option<&Table> {
+        None
+    }
+}
+
+/// Why a bot cannot play at a table: its game differs (seats, stacks, blinds, antes or betting).
+pub fn check_table(bot: &dyn Bot, table: &Table) -> Result<(), TableMismatch> {
+    let Some(own) = bot.table() else {
+        return Ok(());
+    };
+    let (a, b) = (own.config(), table.config());
+    let same = a.stacks == b.stacks
+        && a.small_blind == b.small_blind
+        && a.big_blind == b.big_blind
+        && a.ante == b.ante
+        && a.straddle == b.straddle
+        && a.betting == b.betting;
+    if same {
+        Ok(())
+    } else {
+        Err(TableMismatch {
+            bot: bot.name().to_string(),
+            expected: describe(a),
+            found: describe(b),
+        })
+    }
+}
+
+fn describe(config: &ponder_holdem::TableConfig) -> String {
+    format!(
+        "{} players, stacks {:?}, blinds {}/{}{}",
+        config.stacks.len(),
+        config.stacks,
+        config.small_blind,
+        config.big_blind,
+        match config.betting {
+            ponder_holdem::Betting::NoLimit => ", no-limit",
+            ponder_holdem::Betting::FixedLimit { .. } => ", fixed-limit",
+        }
+    )
+}
+
+/// A bot asked to play at a table other than the one it was built for.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("bot `{bot}` was built for {expected}, but the game is {found}")]
+pub struct TableMismatch {
+    /// The bot's name.
+    pub bot: String,
+    /// The bot's own game.
+    pub expected: String,
+    /// The game it was asked to play.
+    pub found: String,
 }
 
 /// Always checks or calls.
@@ -81,6 +161,9 @@ impl Bot for CallBot {
     }
     fn act(&mut self, _: &Observation) -> Action {
         Action::CheckCall
+    }
+    fn policy(&mut self, _: &Observation) -> Vec<(Action, f64)> {
+        vec![(Action::CheckCall, 1.0)]
     }
 }
 
@@ -98,13 +181,21 @@ impl Bot for RaiseBot {
             None => Action::CheckCall,
         }
     }
+    fn policy(&mut self, observation: &Observation) -> Vec<(Action, f64)> {
+        vec![(self.act(observation), 1.0)]
+    }
 }
 
-/// Uniformly random among fold (when facing a bet), check/call, and a raise of random legal size.
+/// Uniformly random among fold (when facing a bet), check/call, and raising; a raise takes one of
+/// [`RANDOM_RAISE_SIZES`] evenly spaced legal sizes from the minimum to the maximum, uniformly (a finite
+/// set, so its policy can be written down exactly).
 #[derive(Debug)]
 pub struct RandomBot {
     rng: ChaCha8Rng,
 }
+
+/// How many raise sizes the random bot chooses among (fewer when the legal range is narrower).
+pub const RANDOM_RAISE_SIZES: u64 = 8;
 
 impl RandomBot {
     /// A random bot with its own seeded stream.
@@ -115,25 +206,48 @@ impl RandomBot {
     }
 }
 
+/// The random bot's raise sizes: evenly spaced from `min` to `max`, distinct, increasing.
+fn random_raise_sizes(min: Chips, max: Chips) -> Vec<Chips> {
+    let span = max - min;
+    let steps = RANDOM_RAISE_SIZES - 1;
+    let mut sizes: Vec<Chips> = (0..=steps)
+        // u128: span * k must not overflow for the deepest stacks.
+        .map(|k| min + (u128::from(span) * u128::from(k) / u128::from(steps)) as Chips)
+        .collect();
+    sizes.dedup();
+    sizes
+}
+
 impl Bot for RandomBot {
     fn name(&self) -> &str {
         "random"
     }
     fn act(&mut self, observation: &Observation) -> Action {
-        let legal = &observation.legal;
-        let mut choices = 1 + legal.can_fold as u32 + legal.raise.is_some() as u32;
-        let mut pick = self.rng.gen_range(0..choices);
-        if legal.can_fold {
-            if pick == 0 {
-                return Action::Fold;
+        let policy = self.policy(observation);
+        let mut x: f64 = self.rng.gen();
+        for &(action, probability) in &policy {
+            if x < probability {
+                return action;
             }
-            pick -= 1;
-            choices -= 1;
+            x -= probability;
         }
-        match (pick, legal.raise) {
-            (1, Some((min, max))) if choices == 2 => Action::RaiseTo(self.rng.gen_range(min..=max)),
-            _ => Action::CheckCall,
+        policy.last().expect("check/call is always there").0
+    }
+    fn policy(&mut self, observation: &Observation) -> Vec<(Action, f64)> {
+        let legal = &observation.legal;
+        let choices =
+            1.0 + f64::from(u8::from(legal.can_fold)) + f64::from(u8::from(legal.raise.is_some()));
+        let mut policy = Vec::new();
+        if legal.can_fold {
+            policy.push((Action::Fold, 1.0 / choices));
         }
+        policy.push((Action::CheckCall, 1.0 / choices));
+        if let Some((min, max)) = legal.raise {
+            let sizes = random_raise_sizes(min, max);
+            let each = 1.0 / choices / sizes.len() as f64;
+            policy.extend(sizes.into_iter().map(|size| (Action::RaiseTo(size), each)));
+        }
+        policy
     }
 }
 
@@ -145,15 +259,57 @@ pub struct UnknownBot(pub String);
 /// Names [`make_bot`] accepts.
 pub const BOT_NAMES: &[&str] = &["random", "call", "raise", "equity"];
 
+/// A bot named once (and, for a blueprint, loaded once) that makes fresh bots on demand: evaluators
+/// that play many hands in parallel give every hand its own seeded bot.
+#[derive(Debug, Clone)]
+pub struct BotSpec {
+    name: String,
+    kind: BotKind,
+}
+
+#[derive(Debug, Clone)]
+enum BotKind {
+    Random,
+    Call,
+    Raise,
+    Equity,
+}
+
+impl BotSpec {
+    /// Reads a bot name (see [`BOT_NAMES`]).
+    pub fn parse(name: &str) -> Result<BotSpec, UnknownBot> {
+        let kind = match name {
+            "random" => BotKind::Random,
+            "call" => BotKind::Call,
+            "raise" => BotKind::Raise,
+            "equity" => BotKind::Equity,
+            other => return Err(UnknownBot(other.to_string())),
+        };
+        Ok(BotSpec {
+            name: name.to_string(),
+            kind,
+        })
+    }
+
+    /// The name it was made from.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A fresh bot; `seed` feeds bots that use randomness.
+    pub fn make(&self, seed: u64) -> Box<dyn Bot> {
+        match &self.kind {
+            BotKind::Random => Box::new(RandomBot::new(seed)),
+            BotKind::Call => Box::new(CallBot),
+            BotKind::Raise => Box::new(RaiseBot),
+            BotKind::Equity => Box::new(EquityBot::new(seed, 200, 0.6)),
+        }
+    }
+}
+
 /// Builds a bot by name; `seed` feeds bots that use randomness.
 pub fn make_bot(name: &str, seed: u64) -> Result<Box<dyn Bot>, UnknownBot> {
-    match name {
-        "random" => Ok(Box::new(RandomBot::new(seed))),
-        "call" => Ok(Box::new(CallBot)),
-        "raise" => Ok(Box::new(RaiseBot)),
-        "equity" => Ok(Box::new(EquityBot::new(seed, 200, 0.6))),
-        other => Err(UnknownBot(other.to_string())),
-    }
+    Ok(BotSpec::parse(name)?.make(seed))
 }
 
 #[cfg(test)]

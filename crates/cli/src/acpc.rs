@@ -102,7 +102,8 @@ pub fn run(command: AcpcCommand) -> anyhow::Result<()> {
     }
 }
 
-fn load_game(path: Option<&PathBuf>) -> anyhow::Result<GameDef> {
+/// The game definition at `path` (checked playable by the engine), or heads-up no-limit.
+pub fn load_game(path: Option<&PathBuf>) -> anyhow::Result<GameDef> {
     let Some(path) = path else {
         return Ok(GameDef::heads_up_no_limit());
     };

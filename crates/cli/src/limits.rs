@@ -63,6 +63,11 @@ pub fn threads(text: &str) -> Result<usize, String> {
     Ok(value)
 }
 
+/// `ponder serve --max-solves`: solves running at once, 1 to 64.
+pub fn concurrent_solves(text: &str) -> Result<usize, String> {
+    count(text, 1, 64).map(|n| n as usize)
+}
+
 /// An iteration count or interval: 1 to [`MAX_ITERATIONS`].
 pub fn iterations(text: &str) -> Result<u64, String> {
     count(text, 1, MAX_ITERATIONS)
@@ -117,6 +122,48 @@ pub fn bench_seconds(text: &str) -> Result<f64, String> {
     Ok(value)
 }
 
+/// `--buckets preflop,flop,turn,river`: preflop 1 to 169 (169 = lossless), flop and turn 1 to
+/// [`ponder_abstraction::MAX_BUCKETS`], river 1 to [`ponder_abstraction::RIVER_SCORES`].
+pub fn bucket_counts(text: &str) -> Result<[u32; 4], String> {
+    use ponder_abstraction::{MAX_BUCKETS, PREFLOP_CLASSES, RIVER_SCORES};
+    let parts: Vec<&str> = text.split(',').collect();
+    if parts.len() != 4 {
+        return Err(format!(
+            "expected four counts preflop,flop,turn,river (e.g. 169,50,50,50), got {}",
+            parts.len()
+        ));
+    }
+    let bounds = [
+        ("preflop", PREFLOP_CLASSES),
+        ("flop", MAX_BUCKETS),
+        ("turn", MAX_BUCKETS),
+        ("river", RIVER_SCORES),
+    ];
+    let mut counts = [0u32; 4];
+    for (i, (part, (street, max))) in parts.iter().zip(bounds).enumerate() {
+        counts[i] =
+            count(part, 1, max as u64).map_err(|e| format!("{street} buckets: {e}"))? as u32;
+    }
+    Ok(counts)
+}
+
+/// Histogram bins of the abstraction's next-street strength: 2 to
+/// [`ponder_abstraction::MAX_HISTOGRAM_BINS`].
+pub fn histogram_bins(text: &str) -> Result<u32, String> {
+    count(text, 2, ponder_abstraction::MAX_HISTOGRAM_BINS as u64).map(|n| n as u32)
+}
+
+/// Hands k-means samples: 1 to [`ponder_abstraction::MAX_KMEANS_SAMPLE`] (the build also needs at
+/// least as many as buckets).
+pub fn kmeans_sample(text: &str) -> Result<u32, String> {
+    count(text, 1, ponder_abstraction::MAX_KMEANS_SAMPLE as u64).map(|n| n as u32)
+}
+
+/// Lloyd iterations of k-means: 1 to [`ponder_abstraction::MAX_KMEANS_ITERATIONS`].
+pub fn kmeans_iterations(text: &str) -> Result<u32, String> {
+    count(text, 1, ponder_abstraction::MAX_KMEANS_ITERATIONS as u64).map(|n| n as u32)
+}
+
 /// Renders a clap error as one line (`error: ...; tip: ...`), the way every other error of the CLI is
 /// shown: clap's own rendering spans several lines (message, tip, usage, "For more information").
 pub fn one_line(error: &clap::Error) -> String {
@@ -162,6 +209,30 @@ mod tests {
         assert!(bench_seconds("NaN").is_err());
         assert!(bench_seconds("0").is_err());
         assert_eq!(bench_seconds("2.5"), Ok(2.5));
+    }
+
+    #[test]
+    fn bucket_counts_are_bounded_per_street() {
+        assert_eq!(bucket_counts("169,50,50,50"), Ok([169, 50, 50, 50]));
+        assert_eq!(
+            bucket_counts("1,65535,65535,1981"),
+            Ok([1, 65535, 65535, 1981])
+        );
+        assert!(bucket_counts("170,50,50,50")
+            .unwrap_err()
+            .contains("preflop"));
+        assert!(bucket_counts("169,0,50,50").unwrap_err().contains("flop"));
+        assert!(bucket_counts("169,50,65536,50")
+            .unwrap_err()
+            .contains("turn"));
+        assert!(bucket_counts("169,50,50,1982")
+            .unwrap_err()
+            .contains("river"));
+        assert!(bucket_counts("169,50,50").is_err());
+        assert!(bucket_counts("169,50,50,-1").is_err());
+        assert!(histogram_bins("1").is_err());
+        assert!(kmeans_sample("0").is_err());
+        assert!(kmeans_iterations("1001").is_err());
     }
 
     #[test]

@@ -6,9 +6,13 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
+mod abstraction;
 mod acpc;
+mod anchors;
 mod bench;
+mod bot;
 mod cards;
+mod eval;
 mod game;
 mod holdem;
 mod limits;
@@ -16,6 +20,8 @@ mod matches;
 mod memory;
 mod postflop;
 mod scale;
+mod train;
+mod serve;
 
 /// Command-line interface of ponder.
 #[derive(Debug, Parser)]
@@ -33,6 +39,9 @@ struct Cli {
 /// Top-level subcommands; each lives in its own module so that features do not collide.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Card abstraction for hold'em: build bucket tables per street, inspect a file.
+    #[command(subcommand)]
+    Abstraction(abstraction::AbstractionCommand),
     /// Play hold'em over the ACPC protocol: a dealer that referees, a client that plays a bot.
     #[command(subcommand)]
     Acpc(acpc::AcpcCommand),
@@ -42,11 +51,17 @@ enum Command {
         after_help = "The Python oracles (OpenSpiel, PokerKit) run from $PONDER_PYTHON, else from\n.venv-oracles/bin/python in the current directory or the nearest ancestor that has one\n(tools/setup-oracles.sh makes it); without one, ponder is timed alone."
     )]
     Bench(bench::BenchCommand),
+    /// Ask a bot for its whole policy at a state (every hole pair it could hold).
+    #[command(subcommand)]
+    Bot(bot::BotCommand),
     /// Card layer: evaluate hands, census of all hands, suit-isomorphism index, ranges, equity.
     #[command(subcommand)]
     Cards(cards::CardsCommand),
     /// Equity of a hand or range against another, with board and dead cards (= `cards equity`).
     Equity(cards::EquityArgs),
+    /// Evaluate a bot: local best response (a lower bound on its exploitability).
+    #[command(subcommand)]
+    Eval(eval::EvalCommand),
     /// Small benchmark games: tree info, CFR-family solving with exact NashConv, policy evaluation.
     #[command(subcommand)]
     Game(game::GameCommand),
@@ -58,8 +73,13 @@ enum Command {
     Solve(postflop::SolveArgs),
     /// Browse a solve file: strategy, EV and equity at a node.
     Show(postflop::ShowArgs),
+    /// Web app: browse and start solves, play against a bot (JSON API under /api/).
+    Serve(serve::ServeArgs),
     /// Compute-scaling lab: blueprint training x test-time search, exact exploitability, exchange rate.
     Scale(scale::ScaleArgs),
+    /// Train a no-limit hold'em blueprint (MCCFR over an abstraction), with checkpoints and resume.
+    #[command(subcommand)]
+    Train(train::TrainCommand),
 }
 
 fn main() -> ExitCode {
@@ -86,16 +106,21 @@ fn main() -> ExitCode {
         }
     };
     let result: anyhow::Result<()> = match cli.command {
+        Command::Abstraction(command) => abstraction::run(command),
         Command::Acpc(command) => acpc::run(command),
         Command::Bench(command) => bench::run(command),
+        Command::Bot(command) => bot::run(command),
         Command::Cards(command) => cards::run(command),
         Command::Equity(args) => cards::run_equity(args),
+        Command::Eval(command) => eval::run(command),
         Command::Game(command) => game::run(command),
         Command::Match(args) => matches::run(args),
         Command::Range(args) => cards::run_range(args),
         Command::Solve(args) => postflop::run_solve(args),
         Command::Show(args) => postflop::run_show(args),
         Command::Scale(args) => scale::run(args),
+        Command::Train(command) => train::run(command),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -97,12 +97,23 @@ pub struct ShowArgs {
 /// Benchmark the postflop solver on the spots of the built-in bench file (or `--spots FILE`).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  ponder bench postflop --spot turn_td9d6hqc\n  ponder bench postflop --json\n  ponder bench postflop --spot flop_td9d6h --compressed --json\n  ponder bench postflop --spots my-spots.json\n\nMemory: river and turn spots are measured by the solver's private memory after the solve (RssAnon:\nstorage, tree, heap, stacks), flop spots by the whole process's peak (VmHWM); the target is\npostflop-solver's published whole-process peak for the built-in spot (1.0x)."
+    after_help = "Examples:\n  ponder bench postflop --spot turn_td9d6hqc\n  ponder bench postflop --json\n  ponder bench postflop --all --anchors anchors.toml\n  ponder bench postflop --spot flop_td9d6h --anchor flop_td9d6h=102.8,693MiB\n  ponder bench postflop --spot flop_td9d6h --compressed --json\n  ponder bench postflop --spots my-spots.json\n\nMemory: river and turn spots are measured by the solver's private memory after the solve (RssAnon:\nstorage, tree, heap, stacks), flop spots by the whole process's peak (VmHWM); the target is\npostflop-solver's published whole-process peak for the built-in spot (1.0x).\n\nAnchors: `--anchor`/`--anchors` give another solver's seconds to the spot's final target and peak memory,\nmeasured on this host; the bench prints ponder's time and memory (same measure as above) divided by them.\nNo anchor times are built in: figures from another host mislead by up to 1.5x."
 )]
 pub struct BenchArgs {
-    /// Only this spot (default: all except the flop spots, which take minutes).
+    /// Only this spot (default: all except the flop spots, which take minutes; `--all` for every spot).
     #[arg(long)]
     pub spot: Option<String>,
+    /// Every spot of the bench file, the flop spots included (minutes each).
+    #[arg(long, conflicts_with = "spot")]
+    pub all: bool,
+    /// Another solver's figures for a spot, measured on this host: `SPOT=SECONDS[,MEMORY]` (seconds to the
+    /// spot's final target, peak memory such as 693MiB); repeatable; overrides `--anchors`.
+    #[arg(long, value_name = "SPOT=SECONDS[,MEMORY]")]
+    pub anchor: Vec<String>,
+    /// Anchor figures from a file: TOML or JSON, `host = "..."` and `[spots.NAME]` tables with `seconds`,
+    /// `memory` and `host` (example: docs/postflop-anchors.example.toml).
+    #[arg(long, value_name = "FILE")]
+    pub anchors: Option<PathBuf>,
     /// Bench file (JSON, the built-in one's format) to read instead of the built-in one.
     #[arg(long, value_name = "FILE")]
     pub spots: Option<PathBuf>,
@@ -128,42 +139,9 @@ fn load_bench(spots: Option<&Path>) -> anyhow::Result<BenchFile> {
     })
 }
 
-/// Parses `2GiB`, `500MiB`, `800M`, `1.5G` or a byte count.
-fn parse_bytes(text: &str) -> anyhow::Result<u64> {
-    let t = text.trim();
-    let lower = t.to_ascii_lowercase();
-    let (number, scale) = [
-        ("gib", 1u64 << 30),
-        ("gb", 1 << 30),
-        ("g", 1 << 30),
-        ("mib", 1 << 20),
-        ("mb", 1 << 20),
-        ("m", 1 << 20),
-        ("kib", 1 << 10),
-        ("k", 1 << 10),
-    ]
-    .iter()
-    .find_map(|(suffix, scale)| {
-        lower
-            .strip_suffix(suffix)
-            .map(|n| (n.trim().to_string(), *scale))
-    })
-    .unwrap_or((lower.clone(), 1));
-    let value: f64 = number.parse().map_err(|_| {
-        anyhow::anyhow!(
-            "--max-memory `{}`: expected a size such as 2GiB or 500MiB",
-            excerpt(text)
-        )
-    })?;
-    if !(value.is_finite() && value > 0.0) {
-        bail!("--max-memory `{}` must be positive", excerpt(text));
-    }
-    Ok((value * scale as f64) as u64)
-}
-
 fn max_memory(arg: &Option<String>) -> anyhow::Result<u64> {
     match arg {
-        Some(text) => parse_bytes(text),
+        Some(text) => crate::anchors::parse_bytes("--max-memory", text),
         None => Ok(crate::memory::available_memory()
             .map(|b| b / 10 * 8)
             .unwrap_or(4 << 30)),
@@ -404,7 +382,10 @@ fn finish_solve<S: StoredValue>(
                 .unwrap_or_default();
             println!("peak memory      {}{private}", format_bytes(rss));
         }
-        println!("root ({}):", player_name(root_player(&solver)));
+        println!(
+            "root ({}, frequency over deals):",
+            player_name(root_player(&solver))
+        );
         for (action, frequency, _) in &root {
             println!("  {action:<12} {:>6.1}%", frequency * 100.0);
         }
@@ -498,29 +479,19 @@ fn root_player<S: StoredValue>(solver: &Solver<S>) -> Player {
     }
 }
 
-/// Root actions with their range-weighted frequency.
+/// Root actions with their frequency over the deals (each hand × the opponent's compatible range).
 fn root_summary<S: StoredValue>(solver: &Solver<S>) -> Vec<(String, f64, Option<f64>)> {
     let game = &solver.game;
-    let root = &game.nodes[0];
-    let NodeKind::Player(player) = root.kind else {
+    let Ok(view) = ponder_postflop::report::follow_line(solver, "") else {
         return Vec::new();
     };
-    let anode = game.tree.node(root.action_node);
-    let strategy = solver.average_strategy(ponder_postflop::game::NodeId(0));
-    let weights = &game.hands[player.index()].weights;
-    let hands = weights.len();
-    let total: f64 = weights.iter().map(|&w| w as f64).sum();
+    let frequencies = ponder_postflop::report::action_frequencies(solver, &view);
+    let anode = game.tree.node(game.nodes[0].action_node);
     anode
         .actions
         .iter()
-        .enumerate()
-        .map(|(a, action)| {
-            let f: f64 = (0..hands)
-                .map(|h| strategy[a * hands + h] as f64 * weights[h] as f64)
-                .sum::<f64>()
-                / total;
-            (action.to_string(), f, None)
-        })
+        .zip(frequencies)
+        .map(|(action, f)| (action.to_string(), f, None))
         .collect()
 }
 
@@ -580,11 +551,11 @@ fn show<S: StoredValue>(
         }
     }
     if args.json {
-        let mut value = serde_json::to_value(&report)?;
-        value["iterations"] = json!(solver.iteration);
-        value["compressed"] = json!(S::COMPRESSED);
-        value["exploitability_pct"] = json!(exploitability);
-        println!("{value}");
+        // The same object `ponder serve` gives at `GET /api/solves/{id}/node`.
+        println!(
+            "{}",
+            ponder_server::node::node_json(solver, &report, exploitability)
+        );
         return Ok(());
     }
     println!(
@@ -624,20 +595,31 @@ fn show<S: StoredValue>(
         );
     }
     println!(
-        "range       EV {:.2} chips, equity {:.1}%",
+        "range       EV {:.2} chips, equity {:.1}% (expectations over deals: each hand x the opponent's compatible range{})",
         report.range_ev,
-        report.range_equity * 100.0
+        report.range_equity * 100.0,
+        if solver.game.bunching.is_some() {
+            " x the folders' deal weight"
+        } else {
+            ""
+        }
     );
     if report.kind == "player" {
         println!(
-            "actions     {}",
+            "actions     {} (over deals; combos: {})",
             report
                 .actions
                 .iter()
                 .zip(&report.frequencies)
                 .map(|(a, f)| format!("{a} {:.1}%", f * 100.0))
                 .collect::<Vec<_>>()
-                .join("   ")
+                .join("   "),
+            report
+                .combo_frequencies
+                .iter()
+                .map(|f| format!("{:.1}%", f * 100.0))
+                .collect::<Vec<_>>()
+                .join(" ")
         );
         if args.hand.is_none() {
             print_aggregates(&report);
@@ -648,14 +630,14 @@ fn show<S: StoredValue>(
                 let entry = by_class
                     .entry(hand.class.clone())
                     .or_insert_with(|| (0.0, vec![0.0; report.actions.len()]));
-                entry.0 += hand.weight as f64;
+                entry.0 += hand.deal_weight;
                 for (slot, &s) in entry.1.iter_mut().zip(&hand.strategy) {
-                    *slot += hand.weight as f64 * s as f64;
+                    *slot += hand.deal_weight * s as f64;
                 }
             }
             for (k, action) in report.actions.iter().enumerate() {
                 println!();
-                println!("{action} (% of each hand class)");
+                println!("{action} (% of each hand class, over deals)");
                 let header: String = RANKS
                     .iter()
                     .take(13)
@@ -722,6 +704,7 @@ fn show<S: StoredValue>(
 /// Prints the range by action (frequency, combos, EV) and action frequencies by hand category and draw.
 fn print_aggregates(report: &ponder_postflop::report::NodeReport) {
     println!();
+    println!("frequency, share, EV, equity: over deals (each hand x the opponent's compatible range); combos: own reach");
     println!(
         "{:<14} {:>9} {:>8} {:>9}",
         "by action", "frequency", "combos", "EV"
@@ -823,13 +806,50 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
         None => bench
             .spots
             .keys()
-            .filter(|n| !n.starts_with("flop"))
+            .filter(|n| args.all || !n.starts_with("flop"))
             .cloned()
             .collect(),
     };
+    let mut anchors = match &args.anchors {
+        Some(path) => crate::anchors::load(path)?,
+        None => Default::default(),
+    };
+    for text in &args.anchor {
+        let (spot, anchor) = crate::anchors::parse_anchor(text)?;
+        let entry = anchors.entry(spot).or_default();
+        entry.seconds = anchor.seconds.or(entry.seconds);
+        entry.memory = anchor.memory.or(entry.memory);
+        entry.host = Some("given with --anchor".to_string());
+    }
+    for spot in anchors.keys() {
+        if bench.spot(spot).is_err() {
+            bail!(
+                "anchor for spot `{}`: no such spot in the bench file (spots: {})",
+                excerpt(spot),
+                bench.spots.keys().cloned().collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
     if !args.json {
+        if anchors.is_empty() {
+            println!("anchors: none given (--anchor SPOT=SECONDS[,MEMORY] or --anchors FILE, measured on this host)");
+        }
+        for (spot, anchor) in &anchors {
+            println!(
+                "anchor {spot}: {} s, {} ({})",
+                anchor
+                    .seconds
+                    .map(|s| format!("{s}"))
+                    .unwrap_or_else(|| "-".into()),
+                anchor
+                    .memory
+                    .map(format_bytes)
+                    .unwrap_or_else(|| "-".into()),
+                anchor.host.as_deref().unwrap_or("no host note")
+            );
+        }
         println!(
-            "{:<22} {:>7} {:>4} {:>9} {:>10} {:>10} {:>10} {:>8} {:>10} {:>7} {:>13} {:>13} {:>10} {:>10}",
+            "{:<22} {:>7} {:>4} {:>9} {:>10} {:>10} {:>10} {:>8} {:>10} {:>7} {:>13} {:>13} {:>10} {:>10} {:>10} {:>7} {:>7}",
             "spot",
             "threads",
             "bits",
@@ -843,7 +863,10 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
             "0.5% (s/it)",
             "0.3% (s/it)",
             "final %",
-            "build s"
+            "build s",
+            "anchor s",
+            "time x",
+            "mem x"
         );
     }
     for name in names {
@@ -900,6 +923,19 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
         let ratio = measured
             .zip(target)
             .map(|(bytes, target)| bytes as f64 / target as f64);
+        let anchor = anchors.get(&name);
+        // Against the anchor: ponder's time to the final target, and its memory by the spot's measure.
+        let final_seconds = targets
+            .iter()
+            .position(|&t| t == final_target)
+            .and_then(|i| reached[i])
+            .map(|r| r.0);
+        let anchor_time_ratio = final_seconds
+            .zip(anchor.and_then(|a| a.seconds))
+            .map(|(s, a)| s / a);
+        let anchor_memory_ratio = measured
+            .zip(anchor.and_then(|a| a.memory))
+            .map(|(m, a)| m as f64 / a as f64);
         let key = |t: f64| format!("{t}");
         if args.json {
             let seconds: serde_json::Map<String, serde_json::Value> = targets
@@ -931,6 +967,13 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
                     "iterations_to_target": iterations,
                     "final_exploitability_pct": last.exploitability_pct,
                     "iterations": last.iteration,
+                    "anchor": anchor.map(|a| json!({
+                        "seconds": a.seconds,
+                        "memory_bytes": a.memory,
+                        "host": a.host,
+                    })),
+                    "anchor_time_ratio": anchor_time_ratio,
+                    "anchor_memory_ratio": anchor_memory_ratio,
                 })
             );
         } else {
@@ -938,8 +981,10 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
                 Some((s, i)) => format!("{s:.3}/{i}"),
                 None => "-".to_string(),
             };
+            let times =
+                |r: Option<f64>| r.map(|r| format!("{r:.2}x")).unwrap_or_else(|| "-".into());
             println!(
-                "{:<22} {:>7} {:>4} {:>9} {:>10} {:>10} {:>10} {:>8} {:>10} {:>7} {:>13} {:>13} {:>10.4} {:>10.3}",
+                "{:<22} {:>7} {:>4} {:>9} {:>10} {:>10} {:>10} {:>8} {:>10} {:>7} {:>13} {:>13} {:>10.4} {:>10.3} {:>10} {:>7} {:>7}",
                 name,
                 threads,
                 if args.compressed { 16 } else { 32 },
@@ -959,7 +1004,13 @@ pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
                 reached.first().map(cell).unwrap_or_default(),
                 reached.get(1).map(cell).unwrap_or_default(),
                 last.exploitability_pct,
-                build_seconds
+                build_seconds,
+                anchor
+                    .and_then(|a| a.seconds)
+                    .map(|s| format!("{s:.3}"))
+                    .unwrap_or_else(|| "-".into()),
+                times(anchor_time_ratio),
+                times(anchor_memory_ratio)
             );
         }
     }

@@ -8,7 +8,7 @@ use thiserror::Error;
 
 use crate::best_response::{evaluate, Play};
 use crate::cards_glue::{self, Card};
-use crate::game::{NodeId, NodeKind};
+use crate::game::{Game, NodeId, NodeKind};
 use crate::solver::Solver;
 use crate::spot::excerpt;
 use crate::storage::StoredValue;
@@ -167,6 +167,16 @@ pub fn follow_line<S: StoredValue>(solver: &Solver<S>, line: &str) -> Result<Nod
     Ok(view)
 }
 
+/// How the aggregates of a [`NodeReport`] weight its hands (also in the JSON as `weighting`).
+///
+/// A player's range EV, equity and action frequencies are expectations over the deals that reach the
+/// node: a hand counts with its reach times the opponent's reach compatible with it (card removal) and,
+/// with bunching, the folders' deal weight beside both hands. `combos` follows PioSOLVER's convention:
+/// the hand's own reach alone.
+pub const WEIGHTING: &str = "frequencies, frequency, share, ev, equity, range_ev, range_equity: over \
+    deals (each hand's reach x the opponent's compatible reach, x the folders' deal weight with bunching: \
+    deal_weight); combos, combo_frequencies, combo_share: the hand's own reach only (PioSOLVER's combos)";
+
 /// One hand's line in a node report.
 #[derive(Clone, Debug, Serialize)]
 pub struct HandReport {
@@ -174,8 +184,11 @@ pub struct HandReport {
     pub hand: String,
     /// Preflop class, e.g. `AKs`.
     pub class: String,
-    /// Reach weight of the hand at this node.
+    /// Reach weight of the hand at this node (its combos).
     pub weight: f32,
+    /// The hand's weight among the deals reaching this node (unnormalised): `weight` × the opponent's
+    /// reach compatible with it (× the folders' relative deal weight with bunching).
+    pub deal_weight: f64,
     /// Probability of each action (player nodes).
     pub strategy: Vec<f32>,
     /// Expected value in chips (net, zero-sum) under both average strategies.
@@ -197,11 +210,11 @@ pub struct HandReport {
 pub struct ActionSummary {
     /// Action name.
     pub action: String,
-    /// Reach-weighted share of the range taking it.
+    /// Probability of the action over the deals reaching the node.
     pub frequency: f64,
-    /// Combos taking it (reach-weighted).
+    /// Combos taking it (own reach × the hand's frequency, PioSOLVER's convention).
     pub combos: f64,
-    /// Mean EV in chips of the action over the combos taking it (0 when none do).
+    /// Mean EV in chips of the action over the deals where it is taken (0 when none).
     pub ev: f64,
 }
 
@@ -210,15 +223,17 @@ pub struct ActionSummary {
 pub struct CategoryReport {
     /// Category name.
     pub category: String,
-    /// Combos in it (reach-weighted).
+    /// Combos in it (own reach).
     pub combos: f64,
-    /// Share of the range's combos at the node.
+    /// Share of the deals at the node in which the player holds the category.
     pub share: f64,
-    /// Reach-weighted frequency of each action (player nodes).
+    /// Share of the range's combos (own reach).
+    pub combo_share: f64,
+    /// Frequency of each action over the category's deals (player nodes).
     pub frequencies: Vec<f64>,
-    /// Mean EV in chips.
+    /// Mean EV in chips over the category's deals.
     pub ev: f64,
-    /// Mean equity.
+    /// Mean equity over the category's deals.
     pub equity: f64,
 }
 
@@ -235,13 +250,17 @@ pub struct NodeReport {
     pub board: String,
     /// Pot in chips.
     pub pot: u32,
+    /// What each aggregate is weighted by ([`WEIGHTING`]).
+    pub weighting: &'static str,
     /// Action names.
     pub actions: Vec<String>,
-    /// Range-weighted frequency of each action.
+    /// Probability of each action over the deals reaching the node.
     pub frequencies: Vec<f64>,
-    /// Range-weighted EV and equity of the player's range.
+    /// Each action's share of the range's combos (own reach, PioSOLVER's convention).
+    pub combo_frequencies: Vec<f64>,
+    /// The player's EV in chips: its expectation over the deals reaching the node.
     pub range_ev: f64,
-    /// Range-weighted equity.
+    /// The player's equity: its expectation over the deals (and runouts) reaching the node.
     pub range_equity: f64,
     /// Per hand (reach > 0), strongest first by equity.
     pub hands: Vec<HandReport>,
@@ -253,6 +272,77 @@ pub struct NodeReport {
     pub by_category: Vec<CategoryReport>,
     /// Draws present (flop and turn; they overlap the made categories), strongest first.
     pub by_draw: Vec<CategoryReport>,
+}
+
+/// The opponent's reach compatible with each hand of `player` at `view` (card removal), each pair also
+/// weighted by the folders' relative deal weight beside both hands and the board when the game has
+/// bunching: the mass the counterfactual values are summed over.
+pub fn opponent_masses(game: &Game, view: &NodeView, player: usize) -> Vec<f64> {
+    let q = 1 - player;
+    let board_mask = view.board.iter().fold(0u64, |m, &c| m | 1 << c);
+    game.hands[player]
+        .cards
+        .iter()
+        .map(|&(a, b)| {
+            let own = 1u64 << a | 1u64 << b;
+            game.hands[q]
+                .cards
+                .iter()
+                .zip(&view.reach[q])
+                .filter(|(&(c, d), &r)| r > 0.0 && (1u64 << c | 1u64 << d) & own == 0)
+                .map(|(&(c, d), &r)| match &game.bunching {
+                    None => r as f64,
+                    Some(tables) => {
+                        r as f64 * tables.relative_weight(board_mask | own | 1 << c | 1 << d)
+                    }
+                })
+                .sum()
+        })
+        .collect()
+}
+
+/// Probability of each action of the player to act at `view` over the deals reaching it (each hand
+/// weighted by its reach × [`opponent_masses`]); empty at chance and terminal nodes. What `ponder solve`
+/// prints for the root without building a whole report.
+pub fn action_frequencies<S: StoredValue>(solver: &Solver<S>, view: &NodeView) -> Vec<f64> {
+    let game = &solver.game;
+    let NodeKind::Player(player) = game.nodes[view.id.0 as usize].kind else {
+        return Vec::new();
+    };
+    let p = player.index();
+    let n = game.hands[p].len();
+    let strategy = solver.average_strategy(view.id);
+    let actions = strategy.len() / n.max(1);
+    let mass = opponent_masses(game, view, p);
+    let mut frequencies = vec![0.0f64; actions];
+    let mut total = 0.0f64;
+    for (h, (&reach, &m)) in view.reach[p].iter().zip(&mass).enumerate() {
+        let weight = reach as f64 * m;
+        if weight <= 0.0 {
+            continue;
+        }
+        total += weight;
+        let stored = view.to_stored[p][h] as usize;
+        for (k, f) in frequencies.iter_mut().enumerate() {
+            *f += weight * strategy[k * n + stored] as f64;
+        }
+    }
+    if total > 0.0 {
+        for f in frequencies.iter_mut() {
+            *f /= total;
+        }
+    }
+    frequencies
+}
+
+/// A hand's figures in full precision, for the aggregates.
+struct Exact {
+    combos: f64,
+    deals: f64,
+    ev: f64,
+    equity: f64,
+    strategy: Vec<f64>,
+    action_evs: Vec<f64>,
 }
 
 /// Builds the report for the player to act at `view` (OOP at chance or terminal nodes).
@@ -312,12 +402,10 @@ pub fn node_report<S: StoredValue>(solver: &Solver<S>, view: &NodeView) -> NodeR
     } else {
         Vec::new()
     };
-    let equity = equities(game, &view.board, p, &view.reach[q]);
-    let board_mask = view.board.iter().fold(0u64, |m, &c| m | 1 << c);
+    let (won, equity_mass) = equity_sums(game, &view.board, p, &view.reach[q]);
+    let mass = opponent_masses(game, view, p);
     let lock = game.locks.get(view.id);
-    let mut hands = Vec::new();
-    let mut frequencies = vec![0.0f64; actions.len()];
-    let (mut total, mut ev_sum, mut eq_sum) = (0.0f64, 0.0f64, 0.0f64);
+    let mut rows: Vec<(HandReport, Exact)> = Vec::new();
     for h in 0..n {
         let weight = view.reach[p][h];
         if weight <= 0.0 {
@@ -325,23 +413,15 @@ pub fn node_report<S: StoredValue>(solver: &Solver<S>, view: &NodeView) -> NodeR
         }
         let (a, b) = game.hands[p].cards[h];
         let stored = view.to_stored[p][h] as usize;
-        // The opponent mass the values are summed over: with bunching each pair also carries the
-        // folders' relative deal weight on this board (what the solver's tables weight it by).
-        let mass: f32 = game.hands[q]
-            .cards
-            .iter()
-            .zip(&view.reach[q])
-            .filter(|(&(c, d), _)| c != a && c != b && d != a && d != b)
-            .map(|(&(c, d), &r)| match &game.bunching {
-                None => r,
-                Some(tables) => {
-                    let dead = board_mask | 1 << a | 1 << b | 1 << c | 1 << d;
-                    (r as f64 * tables.relative_weight(dead)) as f32
-                }
-            })
-            .sum();
-        let ev = if mass > 0.0 {
-            values[stored] / mass
+        let per_deal = |value: f32| {
+            if mass[h] > 0.0 {
+                value as f64 / mass[h]
+            } else {
+                0.0
+            }
+        };
+        let equity = if equity_mass[h] > 0.0 {
+            won[h] / equity_mass[h]
         } else {
             0.0
         };
@@ -349,60 +429,78 @@ pub fn node_report<S: StoredValue>(solver: &Solver<S>, view: &NodeView) -> NodeR
             .filter(|_| kind == "player")
             .map(|k| strategy[k * n + stored])
             .collect();
-        for (f, &s) in frequencies.iter_mut().zip(&row) {
-            *f += weight as f64 * s as f64;
-        }
-        let action_evs: Vec<f32> = action_values
-            .iter()
-            .map(|v| if mass > 0.0 { v[stored] / mass } else { 0.0 })
-            .collect();
-        total += weight as f64;
-        ev_sum += weight as f64 * ev as f64;
-        eq_sum += weight as f64 * equity[h] as f64;
-        hands.push(HandReport {
-            hand: format!("{}{}", cards_glue::card_name(b), cards_glue::card_name(a)),
-            class: cards_glue::class_name(a, b),
-            weight,
-            strategy: row,
-            ev,
-            equity: equity[h],
-            locked: lock.is_some_and(|l| l.hands.binary_search(&(stored as u16)).is_ok()),
-            action_evs,
-            category: made_category(&view.board, a, b).to_string(),
-            draw: draw_category(&view.board, a, b).map(str::to_string),
-        });
+        let exact = Exact {
+            combos: weight as f64,
+            deals: weight as f64 * mass[h],
+            ev: per_deal(values[stored]),
+            equity,
+            strategy: row.iter().map(|&s| s as f64).collect(),
+            action_evs: action_values.iter().map(|v| per_deal(v[stored])).collect(),
+        };
+        rows.push((
+            HandReport {
+                hand: format!("{}{}", cards_glue::card_name(b), cards_glue::card_name(a)),
+                class: cards_glue::class_name(a, b),
+                weight,
+                deal_weight: exact.deals,
+                strategy: row,
+                ev: exact.ev as f32,
+                equity: equity as f32,
+                locked: lock.is_some_and(|l| l.hands.binary_search(&(stored as u16)).is_ok()),
+                action_evs: exact.action_evs.iter().map(|&v| v as f32).collect(),
+                category: made_category(&view.board, a, b).to_string(),
+                draw: draw_category(&view.board, a, b).map(str::to_string),
+            },
+            exact,
+        ));
     }
-    if total > 0.0 {
-        for f in frequencies.iter_mut() {
-            *f /= total;
-        }
-    }
-    hands.sort_by(|x, y| y.equity.total_cmp(&x.equity));
+    rows.sort_by(|x, y| y.1.equity.total_cmp(&x.1.equity));
+    let (hands, exact): (Vec<HandReport>, Vec<Exact>) = rows.into_iter().unzip();
+    let all = group(exact.iter(), actions.len());
     let locked_hands = hands.iter().filter(|h| h.locked).count();
     let by_action: Vec<ActionSummary> = actions
         .iter()
         .enumerate()
         .map(|(k, action)| {
-            let (mut combos, mut ev) = (0.0f64, 0.0f64);
-            for hand in &hands {
-                let w = hand.weight as f64 * hand.strategy[k] as f64;
-                combos += w;
-                ev += w * hand.action_evs[k] as f64;
+            let (mut combos, mut deals, mut ev) = (0.0f64, 0.0f64, 0.0f64);
+            for hand in &exact {
+                combos += hand.combos * hand.strategy[k];
+                let w = hand.deals * hand.strategy[k];
+                deals += w;
+                ev += w * hand.action_evs[k];
             }
             ActionSummary {
                 action: action.clone(),
-                frequency: frequencies[k],
+                frequency: all.frequencies[k],
                 combos,
-                ev: if combos > 0.0 { ev / combos } else { 0.0 },
+                ev: if deals > 0.0 { ev / deals } else { 0.0 },
             }
         })
         .collect();
-    let by_category = group_hands(&hands, &MADE_CATEGORIES, actions.len(), total, |h| {
-        Some(h.category.as_str())
-    });
-    let by_draw = group_hands(&hands, &DRAW_CATEGORIES, actions.len(), total, |h| {
-        h.draw.as_deref()
-    });
+    let categories = |names: &[&str], of: &dyn Fn(&HandReport) -> Option<&str>| {
+        names
+            .iter()
+            .filter_map(|&name| {
+                let members = hands
+                    .iter()
+                    .zip(&exact)
+                    .filter(|(h, _)| of(h) == Some(name))
+                    .map(|(_, e)| e);
+                let sums = group(members, actions.len());
+                (sums.combos > 0.0).then(|| CategoryReport {
+                    category: name.to_string(),
+                    combos: sums.combos,
+                    share: ratio(sums.deals, all.deals),
+                    combo_share: ratio(sums.combos, all.combos),
+                    frequencies: sums.frequencies,
+                    ev: sums.ev,
+                    equity: sums.equity,
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    let by_category = categories(&MADE_CATEGORIES, &|h| Some(h.category.as_str()));
+    let by_draw = categories(&DRAW_CATEGORIES, &|h| h.draw.as_deref());
     NodeReport {
         line: view.steps.clone(),
         kind: kind.to_string(),
@@ -413,10 +511,12 @@ pub fn node_report<S: StoredValue>(solver: &Solver<S>, view: &NodeView) -> NodeR
             .map(|&c| cards_glue::card_name(c))
             .collect(),
         pot: anode.pot(game.tree.config.starting_pot),
+        weighting: WEIGHTING,
         actions,
-        frequencies,
-        range_ev: if total > 0.0 { ev_sum / total } else { 0.0 },
-        range_equity: if total > 0.0 { eq_sum / total } else { 0.0 },
+        frequencies: all.frequencies,
+        combo_frequencies: all.combo_frequencies,
+        range_ev: all.ev,
+        range_equity: all.equity,
         hands,
         locked_hands,
         by_action,
@@ -425,56 +525,72 @@ pub fn node_report<S: StoredValue>(solver: &Solver<S>, view: &NodeView) -> NodeR
     }
 }
 
-/// Aggregates hands by the category `of` gives them, in the order of `names` (absent ones left out).
-fn group_hands(
-    hands: &[HandReport],
-    names: &[&str],
-    actions: usize,
-    total: f64,
-    of: impl Fn(&HandReport) -> Option<&str>,
-) -> Vec<CategoryReport> {
-    names
-        .iter()
-        .filter_map(|&name| {
-            let mut report = CategoryReport {
-                category: name.to_string(),
-                combos: 0.0,
-                share: 0.0,
-                frequencies: vec![0.0; actions],
-                ev: 0.0,
-                equity: 0.0,
-            };
-            for hand in hands.iter().filter(|h| of(h) == Some(name)) {
-                let w = hand.weight as f64;
-                report.combos += w;
-                report.ev += w * hand.ev as f64;
-                report.equity += w * hand.equity as f64;
-                for (f, &s) in report.frequencies.iter_mut().zip(&hand.strategy) {
-                    *f += w * s as f64;
-                }
-            }
-            if report.combos <= 0.0 {
-                return None;
-            }
-            let c = report.combos;
-            report.share = if total > 0.0 { c / total } else { 0.0 };
-            report.ev /= c;
-            report.equity /= c;
-            for f in report.frequencies.iter_mut() {
-                *f /= c;
-            }
-            Some(report)
-        })
-        .collect()
+/// `x / total`, 0 when the total is 0.
+fn ratio(x: f64, total: f64) -> f64 {
+    if total > 0.0 {
+        x / total
+    } else {
+        0.0
+    }
+}
+
+/// Sums of a group of hands: combos, deal weight, and the deal-weighted means.
+struct Group {
+    combos: f64,
+    deals: f64,
+    frequencies: Vec<f64>,
+    combo_frequencies: Vec<f64>,
+    ev: f64,
+    equity: f64,
+}
+
+fn group<'a>(hands: impl Iterator<Item = &'a Exact>, actions: usize) -> Group {
+    let mut g = Group {
+        combos: 0.0,
+        deals: 0.0,
+        frequencies: vec![0.0; actions],
+        combo_frequencies: vec![0.0; actions],
+        ev: 0.0,
+        equity: 0.0,
+    };
+    for hand in hands {
+        g.combos += hand.combos;
+        g.deals += hand.deals;
+        g.ev += hand.deals * hand.ev;
+        g.equity += hand.deals * hand.equity;
+        for (k, &s) in hand.strategy.iter().enumerate() {
+            g.frequencies[k] += hand.deals * s;
+            g.combo_frequencies[k] += hand.combos * s;
+        }
+    }
+    g.ev = ratio(g.ev, g.deals);
+    g.equity = ratio(g.equity, g.deals);
+    for f in g.frequencies.iter_mut() {
+        *f = ratio(*f, g.deals);
+    }
+    for f in g.combo_frequencies.iter_mut() {
+        *f = ratio(*f, g.combos);
+    }
+    g
 }
 
 /// Equity of each hand of `player` against the opponent's reach on `board`, all runouts enumerated.
-pub fn equities(
-    game: &crate::game::Game,
+pub fn equities(game: &Game, board: &[Card], player: usize, opp_reach: &[f32]) -> Vec<f32> {
+    let (won, mass) = equity_sums(game, board, player, opp_reach);
+    won.iter()
+        .zip(&mass)
+        .map(|(&w, &m)| if m > 0.0 { (w / m) as f32 } else { 0.0 })
+        .collect()
+}
+
+/// Per hand of `player`: the weight of the (opponent hand, runout) deals it wins (ties half) and of all
+/// of them, each deal weighted by the opponent's reach (× the folders' relative deal weight).
+fn equity_sums(
+    game: &Game,
     board: &[Card],
     player: usize,
     opp_reach: &[f32],
-) -> Vec<f32> {
+) -> (Vec<f64>, Vec<f64>) {
     let own = &game.hands[player];
     let opp = &game.hands[1 - player];
     let mut won = vec![0.0f64; own.len()];
@@ -538,10 +654,7 @@ pub fn equities(
             }
         }
     }
-    won.iter()
-        .zip(&mass)
-        .map(|(&w, &m)| if m > 0.0 { (w / m) as f32 } else { 0.0 })
-        .collect()
+    (won, mass)
 }
 
 /// Made-hand categories of the report, strongest first (ponder-cards' categories, with one pair and three

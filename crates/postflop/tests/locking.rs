@@ -515,13 +515,8 @@ fn aggregates_by_action_and_category_add_up_to_the_range() {
             (combos - total).abs() < 1e-3 * total,
             "{line}: {combos} vs {total}"
         );
-        // The range's EV is the combo-weighted EV of its actions.
-        let ev: f64 = report
-            .by_action
-            .iter()
-            .map(|a| a.combos * a.ev)
-            .sum::<f64>()
-            / total;
+        // The range's EV is the EV of its actions weighted by their frequency over deals.
+        let ev: f64 = report.by_action.iter().map(|a| a.frequency * a.ev).sum();
         assert!(
             (ev - report.range_ev).abs() < 1e-3 * (1.0 + ev.abs()),
             "{line}: {ev} vs {}",
@@ -533,13 +528,16 @@ fn aggregates_by_action_and_category_add_up_to_the_range() {
             "{line}: categories cover {share}"
         );
         assert!(report.by_draw.is_empty(), "no draws on the river");
+        let combo_share: f64 = report.by_category.iter().map(|c| c.combo_share).sum();
+        assert!((combo_share - 1.0).abs() < 1e-6, "{line}: {combo_share}");
         for (a, summary) in report.by_action.iter().enumerate() {
+            // Frequencies are over deals: categories add up by their share of the deals.
             let by_category: f64 = report
                 .by_category
                 .iter()
-                .map(|c| c.combos * c.frequencies[a])
+                .map(|c| c.share * c.frequencies[a])
                 .sum();
-            assert!((by_category - summary.combos).abs() < 1e-3 * total);
+            assert!((by_category - summary.frequency).abs() < 1e-6);
         }
     }
 }

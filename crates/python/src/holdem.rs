@@ -413,6 +413,20 @@ impl Bot for PythonBot {
             }
         }
     }
+
+    /// Python bots play in matches only: nothing in `play_match` asks for a policy, and a Python
+    /// callable cannot state its distribution without being called (which may draw). Asking is
+    /// recorded as the bot's failure, raised after the match, and answered with check/call.
+    fn policy(&mut self, _: &Observation) -> Vec<(Action, f64)> {
+        let mut outcome = lock(&self.outcome);
+        if outcome.failure.is_none() {
+            outcome.failure = Some(error(format!(
+                "bot {}: a Python bot cannot state its policy (it only plays)",
+                self.name
+            )));
+        }
+        vec![(Action::CheckCall, 1.0)]
+    }
 }
 
 fn is_legal(legal: &Legal, action: Action) -> bool {
