@@ -63,7 +63,7 @@ pub trait CardBuckets: Send + Sync {
 pub const BOARD_CARDS: [usize; 4] = [0, 3, 4, 5];
 
 /// A built or loaded card abstraction (see the crate docs).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CardAbstraction {
     config: AbstractionConfig,
     /// Bucket per class of the 2-card indexer.
@@ -211,6 +211,17 @@ pub(crate) fn indexers() -> [SuitIndexer; 3] {
         SuitIndexer::new(&[2, 3]),
         SuitIndexer::new(&[2, 4]),
     ]
+}
+
+impl std::fmt::Debug for CardAbstraction {
+    /// The config and fingerprint, not the millions of table entries.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardAbstraction")
+            .field("config", &self.config)
+            .field("table_sizes", &self.table_sizes())
+            .field("fingerprint", &format_args!("{:016x}", self.fingerprint))
+            .finish_non_exhaustive()
+    }
 }
 
 impl CardBuckets for CardAbstraction {
