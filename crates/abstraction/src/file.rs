@@ -1,7 +1,7 @@
 //! The abstraction file: `MAGIC` (8 bytes), format version (u32), header length (u32), header
-//! (JSON: config, per-street reports, table lengths), fingerprint (u64), the four tables (u16 each,
-//! little-endian: preflop, flop, turn, river), CRC-32 of every byte before it (u32). Little-endian
-//! throughout.
+//! (JSON: config, per-street reports, table lengths), fingerprint (u64), the four tables (preflop,
+//! flop, turn, river; one byte per entry when the street has at most 256 buckets, else two), CRC-32
+//! of every byte before it (u32). Little-endian throughout.
 //!
 //! Files are read whole rather than memory-mapped: the tables are a few tens of MB at most (the
 //! river has no table), reading them once lets the checksum be verified before any bucket is used,
@@ -35,6 +35,15 @@ struct Header {
     reports: Vec<StreetReport>,
     /// Entries of the preflop, flop, turn and river tables.
     tables: [u64; 4],
+}
+
+/// Bytes per table entry: one when every bucket fits in a byte.
+fn width(buckets: u32) -> u64 {
+    if buckets <= 256 {
+        1
+    } else {
+        2
+    }
 }
 
 /// FNV-1a over the format version, the config and the tables: equal for equal abstractions.
@@ -77,16 +86,21 @@ pub(crate) fn save(abstraction: &CardAbstraction, path: &Path) -> Result<(), Abs
         tables: tables.map(|t| t.len() as u64),
     };
     let header = serde_json::to_vec(&header).expect("header serialises");
-    let table_bytes: usize = tables.iter().map(|t| t.len() * 2).sum();
+    let widths = abstraction.config.buckets.map(width);
+    let table_bytes: usize = (0..4).map(|i| tables[i].len() * widths[i] as usize).sum();
     let mut bytes = Vec::with_capacity(PREAMBLE + header.len() + 8 + table_bytes + 4);
     bytes.extend_from_slice(&MAGIC);
     bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     bytes.extend_from_slice(&(header.len() as u32).to_le_bytes());
     bytes.extend_from_slice(&header);
     bytes.extend_from_slice(&abstraction.fingerprint.to_le_bytes());
-    for table in tables {
+    for (table, width) in tables.iter().zip(widths) {
         for &v in table.iter() {
-            bytes.extend_from_slice(&v.to_le_bytes());
+            if width == 1 {
+                bytes.push(v as u8);
+            } else {
+                bytes.extend_from_slice(&v.to_le_bytes());
+            }
         }
     }
     let crc = crc32fast::hash(&bytes);
@@ -186,10 +200,12 @@ pub(crate) fn load(path: &Path) -> Result<CardAbstraction, AbstractionError> {
             return Err(malformed("header", error.to_string()));
         }
     };
+    let widths = header.config.buckets.map(width);
     let table_bytes = header
         .tables
         .iter()
-        .try_fold(0u64, |acc, &n| acc.checked_add(n.checked_mul(2)?))
+        .zip(widths)
+        .try_fold(0u64, |acc, (&n, w)| acc.checked_add(n.checked_mul(w)?))
         .ok_or_else(|| malformed("header", "table lengths overflow".into()))?;
     let body = header_end as u64 + 8;
     let expected = body
@@ -243,10 +259,18 @@ pub(crate) fn load(path: &Path) -> Result<CardAbstraction, AbstractionError> {
     let mut tables: Vec<Vec<u16>> = Vec::with_capacity(4);
     for (street, &n) in header.tables.iter().enumerate() {
         let n = n as usize;
-        let table: Vec<u16> = bytes[offset..offset + 2 * n]
-            .chunks_exact(2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]))
-            .collect();
+        let w = widths[street] as usize;
+        let table: Vec<u16> = if w == 1 {
+            bytes[offset..offset + n]
+                .iter()
+                .map(|&b| b as u16)
+                .collect()
+        } else {
+            bytes[offset..offset + 2 * n]
+                .chunks_exact(2)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                .collect()
+        };
         let buckets = header.config.buckets[street];
         if let Some(position) = table.iter().position(|&b| b as u32 >= buckets) {
             return Err(malformed(
@@ -258,7 +282,7 @@ pub(crate) fn load(path: &Path) -> Result<CardAbstraction, AbstractionError> {
                 ),
             ));
         }
-        offset += 2 * n;
+        offset += w * n;
         tables.push(table);
     }
     let river = tables.pop().expect("four tables");

@@ -269,6 +269,34 @@ mod tests {
     }
 
     #[test]
+    fn emd_clusters_depend_on_the_seed_not_the_thread_count() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let bins = 8;
+        let mut points = Vec::new();
+        for _ in 0..3000 {
+            let mut running = 0f32;
+            let mut raw: Vec<f32> = (0..bins).map(|_| rng.gen::<f32>()).collect();
+            let total: f32 = raw.iter().sum();
+            for x in &mut raw {
+                running += *x / total;
+                *x = running;
+            }
+            points.extend_from_slice(&raw);
+        }
+        let weights: Vec<f64> = (0..3000).map(|i| 1.0 + (i % 5) as f64).collect();
+        let run = |seed: u64, threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| kmeans_emd(&points, &weights, bins, 12, seed, 20, "test").unwrap())
+        };
+        let one = run(3, 1);
+        assert_eq!(one, run(3, 3));
+        assert_ne!(one, run(4, 1));
+    }
+
+    #[test]
     fn emd_clusters_separate_two_groups() {
         // Two groups of cumulative histograms over 4 bins: mass in bin 0, mass in bin 3.
         let mut points = Vec::new();

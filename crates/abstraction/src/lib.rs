@@ -68,6 +68,8 @@ pub struct CardAbstraction {
     config: AbstractionConfig,
     /// Bucket per class of the 2-card indexer.
     preflop: Vec<u16>,
+    /// The same per hole pair (by `HandIndex`), so a preflop lookup is one read.
+    preflop_by_hand: Vec<u16>,
     /// Bucket per canonical flop hand (`[2, 3]` indexer).
     flop: Vec<u16>,
     /// Bucket per canonical turn hand (`[2, 4]` indexer: the board as a set).
@@ -106,15 +108,24 @@ impl CardAbstraction {
         reports: Vec<StreetReport>,
     ) -> CardAbstraction {
         let fingerprint = file::fingerprint(&config, [&preflop, &flop, &turn, &river]);
+        let indexers = indexers();
+        let preflop_by_hand = HandIndex::all()
+            .map(|hand| {
+                let (a, b) = hand.cards();
+                let class = indexers[0].index(0, &[a, b]).expect("a hole pair") as usize;
+                preflop[class]
+            })
+            .collect();
         CardAbstraction {
             config,
             preflop,
+            preflop_by_hand,
             flop,
             turn,
             river,
             reports,
             fingerprint,
-            indexers: indexers(),
+            indexers,
         }
     }
 
@@ -211,6 +222,10 @@ impl CardBuckets for CardAbstraction {
         if street > 3 || board.len() != BOARD_CARDS[street] {
             return u32::MAX;
         }
+        if street == 0 {
+            return HandIndex::from_cards(hole[0], hole[1])
+                .map_or(u32::MAX, |h| self.preflop_by_hand[h.as_usize()] as u32);
+        }
         let mut cards = [hole[0]; 7];
         cards[1] = hole[1];
         cards[2..2 + board.len()].copy_from_slice(board);
@@ -233,6 +248,12 @@ impl CardBuckets for CardAbstraction {
         }
         let board_set = CardSet::from_cards(board);
         if board_set.len() != board.len() {
+            return;
+        }
+        if street == 0 {
+            for (slot, &bucket) in out.iter_mut().zip(&self.preflop_by_hand) {
+                *slot = bucket as u32;
+            }
             return;
         }
         if street == 3 {

@@ -237,7 +237,7 @@ fn bad_lookups_give_max_not_a_panic() {
 }
 
 #[test]
-fn builds_are_deterministic_across_thread_counts_and_seeds_matter() {
+fn builds_are_deterministic_across_thread_counts() {
     let config = potential_config();
     let one_thread = build_in_pool(&config, 1);
     assert_eq!(one_thread.fingerprint(), potential().fingerprint());
@@ -247,10 +247,6 @@ fn builds_are_deterministic_across_thread_counts_and_seeds_matter() {
             potential().street_table(street)
         );
     }
-    // Another seed draws another k-means sample: the flop and turn tables change.
-    let other = build_in_pool(&AbstractionConfig { seed: 12, ..config }, 2);
-    assert_ne!(other.street_table(1), potential().street_table(1));
-    assert_ne!(other.fingerprint(), potential().fingerprint());
 }
 
 fn temp_path(name: &str) -> PathBuf {

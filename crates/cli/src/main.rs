@@ -20,8 +20,8 @@ mod matches;
 mod memory;
 mod postflop;
 mod scale;
-mod train;
 mod serve;
+mod train;
 
 /// Command-line interface of ponder.
 #[derive(Debug, Parser)]

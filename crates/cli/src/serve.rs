@@ -62,7 +62,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             println!("token {token} (bound beyond loopback: state-changing requests need it)");
         }
         listening.serve(ponder_server::shutdown_signal()).await?;
-        println!("stopped; finished solves are in {}", config.data_dir.display());
+        println!(
+            "stopped; finished solves are in {}",
+            config.data_dir.display()
+        );
         Ok(())
     })
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use ponder_blueprint::{BlueprintConfig, TrainOptions, Training};
+use ponder_blueprint::{BlueprintConfig, BuildProgress, TrainOptions, Training};
 
 use crate::limits;
 
@@ -128,7 +128,12 @@ pub fn run(command: TrainCommand) -> anyhow::Result<()> {
     let spinner = ProgressBar::new_spinner();
     spinner.set_message("card abstraction: loading or building (once per directory)");
     spinner.enable_steady_tick(std::time::Duration::from_millis(200));
-    let training = Training::prepare(&args.out, config, args.resume);
+    let training = Training::prepare(&args.out, config, args.resume, &|p: BuildProgress| {
+        spinner.set_message(format!(
+            "card abstraction: {:?} {}/{}",
+            p.stage, p.done, p.total
+        ));
+    });
     spinner.finish_and_clear();
     let training = training?;
     let stats = training.stats();

@@ -35,7 +35,9 @@ fn find_program(names: &[&str]) -> Option<PathBuf> {
 /// One HTTP/1.1 request with a JSON body; returns the parsed JSON reply.
 fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to chromedriver");
-    stream.set_read_timeout(Some(Duration::from_secs(180))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(180)))
+        .unwrap();
     let body = body.map(|b| b.to_string()).unwrap_or_default();
     write!(
         stream,
@@ -47,7 +49,10 @@ fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value {
     stream.read_to_end(&mut reply).unwrap();
     let text = String::from_utf8_lossy(&reply).into_owned();
     let (head, rest) = text.split_once("\r\n\r\n").expect("an HTTP reply");
-    let content = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let content = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         let mut out = String::new();
         let mut rest = rest;
         while let Some((size, tail)) = rest.split_once("\r\n") {
@@ -82,7 +87,10 @@ impl Browser {
             .expect("chromedriver starts");
         let start = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(30), "chromedriver did not listen");
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "chromedriver did not listen"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         let capabilities = json!({"capabilities": {"alwaysMatch": {
@@ -126,7 +134,11 @@ impl Browser {
     }
 
     fn find(&self, css: &str) -> String {
-        let v = self.cmd("POST", "/element", Some(json!({"using": "css selector", "value": css})));
+        let v = self.cmd(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
         v[ELEMENT].as_str().unwrap().to_string()
     }
 
@@ -136,7 +148,11 @@ impl Browser {
     }
 
     fn script(&self, script: &str) -> Value {
-        self.cmd("POST", "/execute/sync", Some(json!({"script": script, "args": []})))
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
     }
 
     /// Polls `script` (which returns a value or null) until it is not null.
@@ -172,7 +188,12 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = http(self.port, "DELETE", &format!("/session/{}", self.session), None);
+        let _ = http(
+            self.port,
+            "DELETE",
+            &format!("/session/{}", self.session),
+            None,
+        );
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
@@ -188,7 +209,10 @@ fn decode_base64(text: &str) -> Vec<u8> {
             _ => 63,
         }
     };
-    let clean: Vec<u8> = text.bytes().filter(|&c| c != b'=' && !c.is_ascii_whitespace()).collect();
+    let clean: Vec<u8> = text
+        .bytes()
+        .filter(|&c| c != b'=' && !c.is_ascii_whitespace())
+        .collect();
     let mut out = Vec::with_capacity(clean.len() * 3 / 4);
     for chunk in clean.chunks(4) {
         let mut n = 0u32;
@@ -236,7 +260,13 @@ impl Server {
     }
 
     fn port(&self) -> u16 {
-        self.url.rsplit(':').next().unwrap().trim_end_matches('/').parse().unwrap()
+        self.url
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .trim_end_matches('/')
+            .parse()
+            .unwrap()
     }
 }
 
@@ -249,8 +279,13 @@ impl Drop for Server {
 
 /// The class frequencies `ponder show --json` gives for `class` at `line`, formatted as the page
 /// shows them (`action 12.3%`), aggregated as `ponder show` does (weight-averaged over the class).
-fn cli_class_frequencies(file: &Path, line: &str, class: &str) -> (Vec<String>, Vec<(String, Vec<String>)>) {
-    let (code, out, err) = common::ponder(&["show", file.to_str().unwrap(), "--line", line, "--json"]);
+fn cli_class_frequencies(
+    file: &Path,
+    line: &str,
+    class: &str,
+) -> (Vec<String>, Vec<(String, Vec<String>)>) {
+    let (code, out, err) =
+        common::ponder(&["show", file.to_str().unwrap(), "--line", line, "--json"]);
     assert_eq!(code, 0, "{err}");
     let report = common::json(&out);
     let actions: Vec<String> = report["actions"]
@@ -268,13 +303,21 @@ fn cli_class_frequencies(file: &Path, line: &str, class: &str) -> (Vec<String>, 
         }
         let w = hand["weight"].as_f64().unwrap();
         weight += w;
-        let strategy: Vec<f64> = hand["strategy"].as_array().unwrap().iter().map(|s| s.as_f64().unwrap()).collect();
+        let strategy: Vec<f64> = hand["strategy"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_f64().unwrap())
+            .collect();
         for (sum, s) in sums.iter_mut().zip(&strategy) {
             *sum += w * s;
         }
         hands.push((
             hand["hand"].as_str().unwrap().to_string(),
-            strategy.iter().map(|s| format!("{:.1}%", s * 100.0)).collect(),
+            strategy
+                .iter()
+                .map(|s| format!("{:.1}%", s * 100.0))
+                .collect(),
         ));
     }
     assert!(weight > 0.0, "{class} is in the range at `{line}`");
@@ -293,7 +336,12 @@ fn page_class_frequencies(browser: &Browser) -> (Vec<String>, Vec<(String, Vec<S
                   hands: [...document.querySelectorAll('#hands tbody tr')].map(tr => [tr.dataset.hand,
                      [...tr.children].slice(4).map(td => td.textContent)]) };",
     );
-    let freqs = v["freqs"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect();
+    let freqs = v["freqs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
     let hands = v["hands"]
         .as_array()
         .unwrap()
@@ -301,7 +349,11 @@ fn page_class_frequencies(browser: &Browser) -> (Vec<String>, Vec<(String, Vec<S
         .map(|h| {
             (
                 h[0].as_str().unwrap().to_string(),
-                h[1].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect(),
+                h[1].as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s.as_str().unwrap().to_string())
+                    .collect(),
             )
         })
         .collect();
@@ -330,13 +382,19 @@ fn the_web_app_solves_browses_and_plays_in_chromium() {
     let _ = std::fs::remove_dir_all(dir.join("profile"));
     let browser = Browser::start(&chromedriver, &chromium, &dir.join("profile"));
     browser.go(&server.url);
-    browser.wait_for("return document.body.dataset.ready === '1' || null;", Duration::from_secs(30));
+    browser.wait_for(
+        "return document.body.dataset.ready === '1' || null;",
+        Duration::from_secs(30),
+    );
     // The live combo count of the default ranges.
     let combos = browser.wait_for(
         "const t = document.getElementById('oop-combos').textContent; return t.includes('combos') ? t : null;",
         Duration::from_secs(30),
     );
-    assert!(combos.as_str().unwrap().contains("combos on this board"), "{combos}");
+    assert!(
+        combos.as_str().unwrap().contains("combos on this board"),
+        "{combos}"
+    );
 
     // Solve the default turn spot (100 iterations at most) from the form.
     browser.script("document.getElementById('iterations').value = '100'; return null;");
@@ -350,9 +408,16 @@ fn the_web_app_solves_browses_and_plays_in_chromium() {
     let solves = http(server.port(), "GET", "/api/solves", None);
     let solve = &solves[0];
     let id = solve["id"].as_str().unwrap();
-    eprintln!("iterations {} exploitability {}% pot", solve["iteration"], solve["exploitability_pct"]);
+    eprintln!(
+        "iterations {} exploitability {}% pot",
+        solve["iteration"], solve["exploitability_pct"]
+    );
     let file = data.join(format!("{id}.solve"));
-    assert!(file.is_file(), "the finished solve was saved as {}", file.display());
+    assert!(
+        file.is_file(),
+        "the finished solve was saved as {}",
+        file.display()
+    );
 
     // Root: click a cell and compare with `ponder show --json`.
     for (line, class) in [("", "AKs"), ("check", "QQ")] {
@@ -370,7 +435,10 @@ fn the_web_app_solves_browses_and_plays_in_chromium() {
         );
         let page = page_class_frequencies(&browser);
         let cli = cli_class_frequencies(&file, line, class);
-        assert_eq!(page.0, cli.0, "class {class} at `{line}`: page vs ponder show --json");
+        assert_eq!(
+            page.0, cli.0,
+            "class {class} at `{line}`: page vs ponder show --json"
+        );
         assert_eq!(page.1, cli.1, "hands of {class} at `{line}`");
         eprintln!("{class} at `{line}`: {:?}", page.0);
     }
@@ -380,7 +448,10 @@ fn the_web_app_solves_browses_and_plays_in_chromium() {
     browser.click("#tab-play");
     browser.script("document.getElementById('bot').value = 'call'; document.getElementById('seed').value = '7'; return null;");
     browser.click("#play-start");
-    browser.wait_for("return document.getElementById('table').hidden ? null : true;", Duration::from_secs(10));
+    browser.wait_for(
+        "return document.getElementById('table').hidden ? null : true;",
+        Duration::from_secs(10),
+    );
     for _ in 0..20 {
         let over = browser.script("return document.getElementById('moves').hidden;");
         if over == json!(true) {
@@ -396,7 +467,11 @@ fn the_web_app_solves_browses_and_plays_in_chromium() {
     let matched = browser.script("return document.getElementById('match').textContent;");
     assert!(matched.as_str().unwrap().contains("1 hands"), "{matched}");
     let bot_cards = browser.script("return document.getElementById('bot-cards').textContent;");
-    assert_ne!(bot_cards, json!("?? ??"), "the bot's cards are shown after the hand");
+    assert_ne!(
+        bot_cards,
+        json!("?? ??"),
+        "the bot's cards are shown after the hand"
+    );
     eprintln!("hand against call: {result}; {matched}");
     browser.screenshot(&artefacts.join("play.png"));
 

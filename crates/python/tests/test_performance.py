@@ -5,19 +5,12 @@ figures."""
 
 import json
 import os
-import pathlib
-import shutil
 import subprocess
 import sys
 import threading
 import time
 
-import pytest
-
 import ponder
-
-ROOT = pathlib.Path(__file__).resolve().parents[3]
-
 
 def leduc_solve_seconds(iterations):
     solver = ponder.Solver("leduc_poker", "cfr+")
@@ -110,16 +103,6 @@ def test_run_one_iteration_overhead_on_kuhn():
     assert best < 20e-6
 
 
-def cli_binary():
-    explicit = os.environ.get("PONDER_BIN")
-    if explicit:
-        return explicit
-    for candidate in (ROOT / "target" / "release" / "ponder", shutil.which("ponder")):
-        if candidate and pathlib.Path(candidate).is_file():
-            return str(candidate)
-    return None
-
-
 def cli_cpu_seconds(binary, iterations):
     """CPU seconds of `ponder game solve leduc` (user + system, from the child's rusage)."""
     command = [binary, "game", "solve", "leduc", "--algo", "cfr+", "--iterations", str(iterations), "--json"]
@@ -139,12 +122,8 @@ def python_cpu_seconds(iterations):
     return time.thread_time() - cpu, iterations / (time.perf_counter() - wall)
 
 
-def test_leduc_cfr_plus_from_python_keeps_up_with_the_cli():
-    binary = cli_binary()
-    if binary is None:
-        if os.environ.get("PONDER_REQUIRE_CLI"):
-            pytest.fail("no ponder binary: build it with cargo build --release -p ponder or set PONDER_BIN")
-        pytest.skip("no ponder binary (cargo build --release -p ponder, or set PONDER_BIN)")
+def test_leduc_cfr_plus_from_python_keeps_up_with_the_cli(cli):
+    binary = cli
     iterations = 3000
     # CPU time, not wall time, so that other work on the machine does not decide the comparison: the
     # CLI's is its process's minus that of a 1-iteration run (start-up, compiling the tree, the final

@@ -3,6 +3,7 @@ crates/oracles/data/games.json (OpenSpiel 2.0.2 tree counts and uniform-policy v
 
 import json
 import pathlib
+import subprocess
 
 import numpy as np
 import pytest
@@ -134,3 +135,37 @@ def test_key_at_follows_openspiel_histories(kuhn, leduc):
     with pytest.raises(ponder.PonderError, match="decision node"):
         kuhn.key_at([0])
     assert leduc.key_at([0, 1]) == leduc.infoset_keys()[0]
+
+
+@pytest.mark.parametrize("game,algorithm", [("leduc", "es-mccfr"), ("kuhn", "os-mccfr"), ("leduc", "dcfr")])
+def test_same_run_as_the_cli(cli, game, algorithm):
+    """The wheel drives the same solvers as `ponder game solve`: same seed, same NashConv, to the bit."""
+    iterations = 3000 if "mccfr" in algorithm else 200
+    output = subprocess.run(
+        [cli, "game", "solve", game, "--algo", algorithm, "--iterations", str(iterations), "--seed", "7", "--json"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    solver = ponder.Solver(game, algorithm, seed=7)
+    solver.run(iterations)
+    assert solver.nash_conv() == json.loads(output)["nash_conv"]
+
+
+def test_ctrl_c_interrupts_a_long_run():
+    """SIGINT during run() raises KeyboardInterrupt within a chunk (about 50 ms); the iterations done
+    so far are kept and the solver stays usable."""
+    import os
+    import signal
+    import threading
+    import time
+
+    solver = ponder.Solver("leduc_poker", "cfr+")
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    started = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        solver.run(10**12)
+    elapsed = time.perf_counter() - started
+    timer.join()
+    done = solver.iterations
+    assert 0 < done < 10**12 and elapsed < 5
+    assert solver.run(10) == 10 and solver.iterations == done + 10

@@ -285,13 +285,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
         let value: T = serde_path_to_error::deserialize(deserializer).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            // A missing or unknown field names itself inside the message; the path is its parent.
             let message = inner.to_string();
-            let field = match missing_or_unknown(&message) {
-                Some(name) if path == "." => name,
-                Some(name) => format!("{path}.{name}"),
-                None if path == "." => "body".to_string(),
-                None => path,
+            if inner.classify() != serde_json::error::Category::Data {
+                // Not JSON (or cut short): the body as a whole is at fault.
+                return ApiError::bad("body", message);
+            }
+            // The path of an unknown field ends at that field; a missing field is named only in the
+            // message, and the path is its parent.
+            let field = match (missing_field(&message), path.as_str()) {
+                (Some(name), ".") => name,
+                (Some(name), parent) => format!("{parent}.{name}"),
+                (None, ".") => "body".to_string(),
+                (None, _) => path,
             };
             ApiError::bad(&field, message)
         })?;
@@ -299,11 +304,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     }
 }
 
-/// The field name in serde's "missing field `x`" and "unknown field `x`" messages.
-fn missing_or_unknown(message: &str) -> Option<String> {
-    let rest = message
-        .strip_prefix("missing field `")
-        .or_else(|| message.strip_prefix("unknown field `"))?;
+/// The field name in serde's "missing field `x`" message.
+fn missing_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("missing field `")?;
     rest.split('`').next().map(str::to_string)
 }
 

@@ -22,6 +22,8 @@ use crate::error::ApiError;
 
 /// Largest `max_iterations` a request may ask for.
 pub const MAX_ITERATIONS: u32 = 100_000;
+/// Most measurements kept in a solve's progress (the latest ones).
+pub const MAX_HISTORY: usize = 500;
 /// Most solves (finished ones included) kept in memory at once; older finished ones stay on disk.
 pub const MAX_SOLVES_KEPT: usize = 64;
 
@@ -157,7 +159,7 @@ pub struct SolveSummary {
     pub tree_nodes: u64,
     /// 16-bit storage.
     pub compressed: bool,
-    /// Solves queued before this one (0 when not queued).
+    /// Place in the queue (1 = next to start; 0 when not queued).
     pub queue_position: usize,
     /// Progress.
     #[serde(flatten)]
@@ -640,6 +642,10 @@ fn iterate<S: StoredValue>(
             p.iteration = s.iteration;
             p.exploitability_pct = Some(checkpoint.exploitability_pct);
             p.seconds = checkpoint.seconds;
+            // Progress events carry the history: keep its size bounded on long solves.
+            if p.history.len() >= MAX_HISTORY {
+                p.history.remove(0);
+            }
             p.history.push(*checkpoint);
         });
         !entry.cancel.load(Ordering::Relaxed)
