@@ -3,10 +3,12 @@
 
 #![forbid(unsafe_code)]
 
+mod blueprint;
 mod equity;
 pub mod matches;
 mod policy;
 
+pub use blueprint::BlueprintBot;
 pub use equity::EquityBot;
 pub use policy::RangePolicy;
 
@@ -251,39 +253,84 @@ impl Bot for RandomBot {
     }
 }
 
-/// A bot name that is not known.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown bot `{0}` (known: {known})", known = BOT_NAMES.join(", "))]
-pub struct UnknownBot(pub String);
+/// A bot name that cannot be made into a bot.
+#[derive(Debug, Error)]
+pub enum BotError {
+    /// Not a known name.
+    #[error(
+        "unknown bot `{0}` (known: {known}, blueprint:DIR, blueprint-average:DIR, blueprint-purified:DIR)",
+        known = BOT_NAMES.join(", ")
+    )]
+    Unknown(String),
+    /// A blueprint directory that does not load.
+    #[error("bot `{name}`")]
+    Blueprint {
+        /// The bot name as given.
+        name: String,
+        /// Why loading failed.
+        #[source]
+        source: ponder_blueprint::BlueprintError,
+    },
+}
 
-/// Names [`make_bot`] accepts.
+/// Names [`make_bot`] accepts besides the blueprint forms `blueprint:DIR` (the blueprint's default
+/// play: rare actions thresholded away), `blueprint-average:DIR` (the average strategy as trained)
+/// and `blueprint-purified:DIR` (its most likely action only).
 pub const BOT_NAMES: &[&str] = &["random", "call", "raise", "equity"];
 
 /// A bot named once (and, for a blueprint, loaded once) that makes fresh bots on demand: evaluators
 /// that play many hands in parallel give every hand its own seeded bot.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct BotSpec {
     name: String,
     kind: BotKind,
 }
 
-#[derive(Debug, Clone)]
+impl std::fmt::Debug for BotSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BotSpec")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone)]
 enum BotKind {
     Random,
     Call,
     Raise,
     Equity,
+    Blueprint(std::sync::Arc<ponder_blueprint::Blueprint>),
 }
 
 impl BotSpec {
-    /// Reads a bot name (see [`BOT_NAMES`]).
-    pub fn parse(name: &str) -> Result<BotSpec, UnknownBot> {
-        let kind = match name {
-            "random" => BotKind::Random,
-            "call" => BotKind::Call,
-            "raise" => BotKind::Raise,
-            "equity" => BotKind::Equity,
-            other => return Err(UnknownBot(other.to_string())),
+    /// Reads a bot name (see [`BOT_NAMES`]); a blueprint is loaded here, once.
+    pub fn parse(name: &str) -> Result<BotSpec, BotError> {
+        let blueprint = [
+            ("blueprint:", None),
+            ("blueprint-average:", Some(ponder_blueprint::PlayMode::Average)),
+            ("blueprint-purified:", Some(ponder_blueprint::PlayMode::Purified)),
+        ]
+        .into_iter()
+        .find_map(|(prefix, mode)| name.strip_prefix(prefix).map(|dir| (dir, mode)));
+        let kind = match (name, blueprint) {
+            (_, Some((dir, mode))) => {
+                let loaded = ponder_blueprint::Blueprint::load(std::path::Path::new(dir))
+                    .map_err(|source| BotError::Blueprint {
+                        name: name.to_string(),
+                        source,
+                    })?;
+                let loaded = match mode {
+                    Some(mode) => loaded.with_mode(mode),
+                    None => loaded,
+                };
+                BotKind::Blueprint(std::sync::Arc::new(loaded))
+            }
+            ("random", None) => BotKind::Random,
+            ("call", None) => BotKind::Call,
+            ("raise", None) => BotKind::Raise,
+            ("equity", None) => BotKind::Equity,
+            (other, None) => return Err(BotError::Unknown(other.to_string())),
         };
         Ok(BotSpec {
             name: name.to_string(),
@@ -303,12 +350,17 @@ impl BotSpec {
             BotKind::Call => Box::new(CallBot),
             BotKind::Raise => Box::new(RaiseBot),
             BotKind::Equity => Box::new(EquityBot::new(seed, 200, 0.6)),
+            BotKind::Blueprint(blueprint) => Box::new(BlueprintBot::new(
+                self.name.clone(),
+                blueprint.clone(),
+                seed,
+            )),
         }
     }
 }
 
 /// Builds a bot by name; `seed` feeds bots that use randomness.
-pub fn make_bot(name: &str, seed: u64) -> Result<Box<dyn Bot>, UnknownBot> {
+pub fn make_bot(name: &str, seed: u64) -> Result<Box<dyn Bot>, BotError> {
     Ok(BotSpec::parse(name)?.make(seed))
 }
 
