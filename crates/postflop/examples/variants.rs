@@ -43,6 +43,13 @@ const VARIANTS: &[(&str, Schedule)] = &[
     ("ramp-b0.5-0", |t| {
         fixed(1.5, ramp(t, 0.5, -1.0, 300.0), 3.0)
     }),
+    // DCFR to the loose targets, then the CFR+ floor (DCFR+) for the tight ones.
+    ("switch+200", |t| {
+        fixed(1.5, if t <= 200 { 0.0 } else { -1000.0 }, 3.0)
+    }),
+    ("switch+350", |t| {
+        fixed(1.5, if t <= 350 { 0.0 } else { -1000.0 }, 3.0)
+    }),
 ];
 
 fn main() {
