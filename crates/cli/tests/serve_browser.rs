@@ -188,7 +188,17 @@ impl Browser {
     }
 
     fn screenshot(&self, path: &Path) {
-        let data = self.cmd("GET", "/screenshot", None);
+        self.screenshot_of("", path);
+    }
+
+    /// A screenshot of the element `css` (the whole window when empty).
+    fn screenshot_of(&self, css: &str, path: &Path) {
+        let endpoint = if css.is_empty() {
+            "/screenshot".to_string()
+        } else {
+            format!("/element/{}/screenshot", self.find(css))
+        };
+        let data = self.cmd("GET", &endpoint, None);
         let bytes = decode_base64(data.as_str().unwrap());
         std::fs::write(path, bytes).unwrap();
     }
@@ -467,6 +477,7 @@ fn the_web_app_solves_browses_and_plays_in_chromium() {
         eprintln!("{class} at `{line}`: {:?}", page.0);
     }
     browser.screenshot(&artefacts.join("solve.png"));
+    browser.screenshot_of("#node", &artefacts.join("node.png"));
 
     // Play a hand against `call`, checking and calling down.
     browser.click("#tab-play");
