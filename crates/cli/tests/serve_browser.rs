@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecc";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 fn find_program(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -45,27 +45,43 @@ fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value {
         body.len()
     )
     .unwrap();
-    let mut reply = Vec::new();
-    stream.read_to_end(&mut reply).unwrap();
-    let text = String::from_utf8_lossy(&reply).into_owned();
-    let (head, rest) = text.split_once("\r\n\r\n").expect("an HTTP reply");
-    let content = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
+    // Read the head, then exactly Content-Length bytes (chromedriver may keep the connection open).
+    let mut reader = BufReader::new(stream);
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    let lower = head.to_ascii_lowercase();
+    let content = if let Some(length) = lower
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|n| n.trim().parse::<usize>().ok())
     {
-        let mut out = String::new();
-        let mut rest = rest;
-        while let Some((size, tail)) = rest.split_once("\r\n") {
+        let mut body = vec![0u8; length];
+        reader.read_exact(&mut body).unwrap();
+        String::from_utf8_lossy(&body).into_owned()
+    } else if lower.contains("transfer-encoding: chunked") {
+        let mut out = Vec::new();
+        loop {
+            let mut size = String::new();
+            reader.read_line(&mut size).unwrap();
             let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
             if n == 0 {
                 break;
             }
-            out.push_str(&tail[..n]);
-            rest = &tail[n + 2..];
+            let mut chunk = vec![0u8; n + 2];
+            reader.read_exact(&mut chunk).unwrap();
+            out.extend_from_slice(&chunk[..n]);
         }
-        out
+        String::from_utf8_lossy(&out).into_owned()
     } else {
-        rest.to_string()
+        let mut rest = String::new();
+        reader.read_to_string(&mut rest).unwrap();
+        rest
     };
     serde_json::from_str(&content).unwrap_or_else(|e| panic!("{e}: {head}\n{content}"))
 }
@@ -139,7 +155,10 @@ impl Browser {
             "/element",
             Some(json!({"using": "css selector", "value": css})),
         );
-        v[ELEMENT].as_str().unwrap().to_string()
+        v[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element for `{css}`: {v}"))
+            .to_string()
     }
 
     fn click(&self, css: &str) {
@@ -169,7 +188,17 @@ impl Browser {
     }
 
     fn screenshot(&self, path: &Path) {
-        let data = self.cmd("GET", "/screenshot", None);
+        self.screenshot_of("", path);
+    }
+
+    /// A screenshot of the element `css` (the whole window when empty).
+    fn screenshot_of(&self, css: &str, path: &Path) {
+        let endpoint = if css.is_empty() {
+            "/screenshot".to_string()
+        } else {
+            format!("/element/{}/screenshot", self.find(css))
+        };
+        let data = self.cmd("GET", &endpoint, None);
         let bytes = decode_base64(data.as_str().unwrap());
         std::fs::write(path, bytes).unwrap();
     }
@@ -248,9 +277,14 @@ impl Server {
             .spawn()
             .expect("ponder serve starts");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        stdout.read_line(&mut line).unwrap();
+        // Keep reading: a closed pipe would end the server at its next line (ponder dies on SIGPIPE).
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                eprintln!("server: {line}");
+            }
+        });
         let url = line
             .trim()
             .strip_prefix("ponder serve: ")
@@ -443,6 +477,7 @@ fn the_web_app_solves_browses_and_plays_in_chromium() {
         eprintln!("{class} at `{line}`: {:?}", page.0);
     }
     browser.screenshot(&artefacts.join("solve.png"));
+    browser.screenshot_of("#node", &artefacts.join("node.png"));
 
     // Play a hand against `call`, checking and calling down.
     browser.click("#tab-play");
