@@ -45,7 +45,11 @@ impl BlueprintBot {
 fn legal_or_call(action: Action, legal: &Legal) -> Action {
     match action {
         Action::Fold if legal.can_fold => Action::Fold,
-        Action::RaiseTo(to) if legal.raise.is_some_and(|(min, max)| (min..=max).contains(&to)) => {
+        Action::RaiseTo(to)
+            if legal
+                .raise
+                .is_some_and(|(min, max)| (min..=max).contains(&to)) =>
+        {
             Action::RaiseTo(to)
         }
         _ => Action::CheckCall,

@@ -308,18 +308,25 @@ impl BotSpec {
     pub fn parse(name: &str) -> Result<BotSpec, BotError> {
         let blueprint = [
             ("blueprint:", None),
-            ("blueprint-average:", Some(ponder_blueprint::PlayMode::Average)),
-            ("blueprint-purified:", Some(ponder_blueprint::PlayMode::Purified)),
+            (
+                "blueprint-average:",
+                Some(ponder_blueprint::PlayMode::Average),
+            ),
+            (
+                "blueprint-purified:",
+                Some(ponder_blueprint::PlayMode::Purified),
+            ),
         ]
         .into_iter()
         .find_map(|(prefix, mode)| name.strip_prefix(prefix).map(|dir| (dir, mode)));
         let kind = match (name, blueprint) {
             (_, Some((dir, mode))) => {
-                let loaded = ponder_blueprint::Blueprint::load(std::path::Path::new(dir))
-                    .map_err(|source| BotError::Blueprint {
+                let loaded = ponder_blueprint::Blueprint::load(std::path::Path::new(dir)).map_err(
+                    |source| BotError::Blueprint {
                         name: name.to_string(),
                         source,
-                    })?;
+                    },
+                )?;
                 let loaded = match mode {
                     Some(mode) => loaded.with_mode(mode),
                     None => loaded,
