@@ -162,9 +162,11 @@ impl PyPostflopSolver {
 
     /// The node reached by `line` (`ponder show --line` syntax: `"check, bet 120, call, Qs"`; empty
     /// for the root), for its player (OOP at chance and terminal nodes): `kind`, `player`, `board`,
-    /// `pot`, `actions`, `frequencies`, `range_ev`, `range_equity`, and per hand with reach (strongest
-    /// first) `hands`, `classes`, `categories`, and NumPy arrays `weights`, `strategy` (hands ×
-    /// actions), `ev`, `equity`, `action_evs` (hands × actions). EVs are in chips.
+    /// `pot`, `actions`, `frequencies` (over the deals reaching the node), `combo_frequencies` (over the
+    /// range's own combos, PioSOLVER's convention), `weighting` (which is which), `range_ev`,
+    /// `range_equity`, and per hand with reach (strongest first) `hands`, `classes`, `categories`, and
+    /// NumPy arrays `weights`, `strategy` (hands × actions), `ev`, `equity`, `action_evs` (hands ×
+    /// actions). EVs are in chips.
     #[pyo3(signature = (line = ""))]
     fn node<'py>(&self, py: Python<'py>, line: &str) -> PyResult<Bound<'py, PyDict>> {
         let solver = &self.solver;
@@ -211,6 +213,11 @@ fn report_dict<'py>(py: Python<'py>, report: &NodeReport) -> PyResult<Bound<'py,
         "frequencies",
         PyArray1::from_vec(py, report.frequencies.clone()),
     )?;
+    dict.set_item(
+        "combo_frequencies",
+        PyArray1::from_vec(py, report.combo_frequencies.clone()),
+    )?;
+    dict.set_item("weighting", report.weighting)?;
     dict.set_item("range_ev", report.range_ev)?;
     dict.set_item("range_equity", report.range_equity)?;
     let hands = &report.hands;

@@ -141,7 +141,11 @@ def test_postflop_solve_and_query():
     assert strategy.shape == (len(root["hands"]), 3) and strategy.dtype == np.float32
     assert np.allclose(strategy.sum(axis=1), 1.0, atol=1e-5)
     weights = root["weights"]
-    assert np.allclose((weights[:, None] * strategy).sum(axis=0) / weights.sum(), root["frequencies"], atol=1e-5)
+    # Combo frequencies weigh each hand by its own reach; frequencies weigh deals (the opponent's
+    # compatible reach too), so they differ but both are distributions.
+    assert np.allclose((weights[:, None] * strategy).sum(axis=0) / weights.sum(), root["combo_frequencies"], atol=1e-5)
+    assert root["frequencies"].sum() == pytest.approx(1.0)
+    assert "deals" in root["weighting"]
     # T9s on this board is two pair: it wins against IP's whole range (AK, KQ, JJ) at showdown.
     assert all(root["equity"][i] == pytest.approx(1.0) for i, h in enumerate(root["hands"]) if h[0] == "T")
     facing = solver.node("bet 50")
