@@ -481,6 +481,13 @@ fn the_web_app_solves_browses_and_plays_in_chromium() {
 
     // Play a hand against `call`, checking and calling down.
     browser.click("#tab-play");
+    let solve_page_hidden =
+        browser.script("return getComputedStyle(document.getElementById('page-solve')).display;");
+    assert_eq!(
+        solve_page_hidden,
+        json!("none"),
+        "the Play tab hides the solve page"
+    );
     browser.script("document.getElementById('bot').value = 'call'; document.getElementById('seed').value = '7'; return null;");
     browser.click("#play-start");
     browser.wait_for(

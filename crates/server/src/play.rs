@@ -151,7 +151,7 @@ pub struct HandView {
     pub street: String,
     /// Chips in the middle.
     pub pot: Chips,
-    /// Chips behind, per seat.
+    /// Chips behind, per seat (final stacks once the hand is over).
     pub stacks: Vec<Chips>,
     /// Chips put in on this street, per seat.
     pub street_bets: Vec<Chips>,
@@ -418,7 +418,12 @@ impl Session {
                     board: cards(hand.board()),
                     street: format!("{:?}", hand.street()).to_lowercase(),
                     pot: hand.pot(),
-                    stacks: hand.stacks().to_vec(),
+                    // Once the pots are paid, the stacks that hold the winnings.
+                    stacks: if over {
+                        hand.final_stacks().to_vec()
+                    } else {
+                        hand.stacks().to_vec()
+                    },
                     street_bets: hand.street_bets().to_vec(),
                     your_turn: legal.is_some(),
                     legal: legal.map(|l| LegalView {

@@ -595,6 +595,15 @@ async fn a_hand_against_call_plays_out_and_downloads_as_phh() {
     assert_eq!(hand["board"].as_str().unwrap().len(), 10, "{view}");
     assert!(hand["bot_hole"].is_string());
     let chips = hand["human_chips"].as_i64().unwrap();
+    // Once over, the stacks hold the winnings: the human's is 400 plus what they won.
+    let stacks: Vec<i64> = hand["stacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_i64().unwrap())
+        .collect();
+    assert_eq!(stacks.iter().sum::<i64>(), 800, "{view}");
+    assert_eq!(stacks[0], 400 + chips, "{view}");
     assert_eq!(view["result"]["hands"], json!(1));
     assert_eq!(
         view["result"]["total_bb"].as_f64().unwrap(),
