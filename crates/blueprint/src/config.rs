@@ -407,7 +407,18 @@ impl BlueprintConfig {
         }
         let abstraction = raw.abstraction.get_ref().clone();
         if let Err(message) = crate::check_abstraction(&abstraction) {
-            return Err(located(raw.abstraction.span().start, message));
+            // Point at the `buckets` value when the message is about bucket counts.
+            let buckets = toml_edit::ImDocument::parse(text).ok().and_then(|doc| {
+                doc.get("abstraction")?
+                    .get("buckets")?
+                    .span()
+                    .map(|s| s.start)
+            });
+            let at = match buckets {
+                Some(at) if message.contains("buckets") => at,
+                _ => raw.abstraction.span().start,
+            };
+            return Err(located(at, message));
         }
         let [preflop, flop, turn, river] = texts;
         Ok(BlueprintConfig {

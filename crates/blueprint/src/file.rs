@@ -250,3 +250,18 @@ impl Reader {
         Ok(())
     }
 }
+
+/// Reads a whole file of `kind`: its header and raw payload bytes, checksum checked (for tools and
+/// tests that compare runs; the trainer and the blueprint read values as they go).
+pub fn read_payload(path: &Path, kind: Kind) -> Result<(Header, Vec<u8>), BlueprintError> {
+    let mut reader = Reader::open(path, kind)?;
+    let bytes_per_slot = match kind {
+        Kind::Checkpoint => 8,
+        Kind::Strategy => 2,
+    };
+    let mut out = Vec::new();
+    reader.read_values::<1>(reader.header.slots * bytes_per_slot, |[b]| out.push(b))?;
+    let header = reader.header.clone();
+    reader.finish()?;
+    Ok((header, out))
+}

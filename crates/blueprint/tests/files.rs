@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use ponder_blueprint::file::{Kind, Reader};
+use ponder_blueprint::file::{read_payload, Kind};
 use ponder_blueprint::session::{CHECKPOINT_FILE, STRATEGY_FILE};
 use ponder_blueprint::{Blueprint, BlueprintConfig, BlueprintError, TrainOptions, Training};
 
@@ -34,17 +34,9 @@ fn train(dir: &Path, config: &BlueprintConfig, resume: bool, iterations: u64) {
     training.run(&options(iterations), &mut |_| {}).unwrap();
 }
 
-fn payload(path: &Path, kind: Kind) -> (u64, Vec<[u8; 2]>) {
-    let mut reader = Reader::open(path, kind).unwrap();
-    let values = match kind {
-        Kind::Checkpoint => reader.header.slots * 4,
-        Kind::Strategy => reader.header.slots,
-    };
-    let mut out = Vec::new();
-    reader.read_values::<2>(values, |b| out.push(b)).unwrap();
-    let iteration = reader.header.iteration;
-    reader.finish().unwrap();
-    (iteration, out)
+fn payload(path: &Path, kind: Kind) -> (u64, Vec<u8>) {
+    let (header, bytes) = read_payload(path, kind).unwrap();
+    (header.iteration, bytes)
 }
 
 #[test]

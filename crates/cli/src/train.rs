@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use ponder_blueprint::{BlueprintConfig, BuildProgress, TrainOptions, Training};
+use ponder_blueprint::{BlueprintConfig, BuildProgress, TrainOptions, Training, Tree, TreeStats};
 
 use crate::limits;
 
@@ -58,7 +58,7 @@ pub struct HunlArgs {
     /// Refuse to start when the memory estimate exceeds this (e.g. 8GiB; default: available memory).
     #[arg(long)]
     pub max_memory: Option<String>,
-    /// Print the tree, its information sets and the memory estimate, then stop.
+    /// Print the tree, its information sets and the memory estimate, then stop (builds nothing).
     #[arg(long)]
     pub dry_run: bool,
 }
@@ -125,6 +125,22 @@ pub fn run(command: TrainCommand) -> anyhow::Result<()> {
         (None, None) if args.resume => None,
         (None, None) => bail!("give a config file or --preset tiny|small|medium"),
     };
+    if args.dry_run {
+        let config = match config {
+            Some(config) => config,
+            None => BlueprintConfig::load(&args.out.join("config.toml"))?,
+        };
+        let tree = Tree::build(&config, config.text.abstraction.buckets)?;
+        let stats = tree.stats();
+        print_tree(&config, &tree, &stats);
+        println!(
+            "memory estimate: {:.1} MiB for regrets and sums, {:.1} MiB for the strategy, {:.1} MiB for the tree, plus the card abstraction",
+            mib(tree.slots * ponder_blueprint::trainer::BYTES_PER_SLOT),
+            mib(tree.slots * 2),
+            mib(tree.bytes())
+        );
+        return Ok(());
+    }
     let spinner = ProgressBar::new_spinner();
     spinner.set_message("card abstraction: loading or building (once per directory)");
     spinner.enable_steady_tick(std::time::Duration::from_millis(200));
@@ -138,25 +154,7 @@ pub fn run(command: TrainCommand) -> anyhow::Result<()> {
     let training = training?;
     let stats = training.stats();
     let estimate = training.estimate();
-    let c = &training.config.text;
-    println!(
-        "game: {} players, stacks {}, blinds {}/{}; card buckets {:?}",
-        c.players, c.stack, c.small_blind, c.big_blind, c.abstraction.buckets
-    );
-    println!(
-        "tree: {} nodes ({} decisions: preflop {}, flop {}, turn {}, river {}; {} terminals)",
-        training.tree.nodes.len(),
-        stats.decisions.iter().sum::<u64>(),
-        stats.decisions[0],
-        stats.decisions[1],
-        stats.decisions[2],
-        stats.decisions[3],
-        stats.terminals
-    );
-    println!(
-        "information sets: {} ({} regret slots)",
-        stats.infosets, stats.slots
-    );
+    print_tree(&training.config, &training.tree, &stats);
     println!(
         "memory estimate: {:.1} MiB (regrets and sums {:.1}, strategy {:.1}, tree {:.1}, card abstraction {:.1}, overhead {:.1})",
         mib(estimate.total()),
@@ -171,9 +169,6 @@ pub fn run(command: TrainCommand) -> anyhow::Result<()> {
             "resuming at iteration {} ({:.0} s trained)",
             header.iteration, header.seconds
         );
-    }
-    if args.dry_run {
-        return Ok(());
     }
     let options = TrainOptions {
         iterations: args.iterations,
@@ -234,6 +229,28 @@ pub fn run(command: TrainCommand) -> anyhow::Result<()> {
     }
     println!("wrote {}", args.out.display());
     Ok(())
+}
+
+fn print_tree(config: &BlueprintConfig, tree: &Tree, stats: &TreeStats) {
+    let c = &config.text;
+    println!(
+        "game: {} players, stacks {}, blinds {}/{}; card buckets {:?}",
+        c.players, c.stack, c.small_blind, c.big_blind, c.abstraction.buckets
+    );
+    println!(
+        "tree: {} nodes ({} decisions: preflop {}, flop {}, turn {}, river {}; {} terminals)",
+        tree.nodes.len(),
+        stats.decisions.iter().sum::<u64>(),
+        stats.decisions[0],
+        stats.decisions[1],
+        stats.decisions[2],
+        stats.decisions[3],
+        stats.terminals
+    );
+    println!(
+        "information sets: {} ({} regret slots)",
+        stats.infosets, stats.slots
+    );
 }
 
 fn mib(bytes: u64) -> f64 {
