@@ -400,4 +400,47 @@ mod tests {
         }
         assert!(make_bot("nit", 0).is_err());
     }
+
+    #[test]
+    fn act_draws_from_the_policy_and_the_range_policy_ignores_the_hole_cards() {
+        let table = TableConfig::new(vec![400, 400], 1, 1, 2, Betting::NoLimit)
+            .validate()
+            .unwrap();
+        for name in BOT_NAMES {
+            let mut bot = make_bot(name, 5).unwrap();
+            for seed in 0..40 {
+                let mut hand = HandState::new(&table, Deal::shuffled(2, seed)).unwrap();
+                let mut history = Vec::new();
+                while let Some(observation) = Observation::of(&hand, &history) {
+                    let policy = bot.policy(&observation);
+                    let total: f64 = policy.iter().map(|(_, p)| p).sum();
+                    assert!((total - 1.0).abs() < 1e-12, "{name}: {policy:?}");
+                    let action = bot.act(&observation);
+                    assert!(
+                        policy.iter().any(|&(a, p)| a == action && p > 0.0),
+                        "{name}"
+                    );
+                    let range = bot.range_policy(&observation);
+                    let own = HandIndex::from_cards(observation.hole[0], observation.hole[1]);
+                    assert_eq!(range.of_hand(own.unwrap()), policy, "{name}");
+                    // Other hole cards in the observation: the same range answer.
+                    let mut other = observation.clone();
+                    let board = CardSet::from_cards(&other.board);
+                    let swap = HandIndex::all()
+                        .filter(|h| !h.card_set().intersects(board))
+                        .last()
+                        .unwrap()
+                        .cards();
+                    other.hole = [swap.0, swap.1];
+                    assert_eq!(bot.range_policy(&other), range, "{name}");
+                    history.push(Step {
+                        street: hand.street(),
+                        seat: observation.seat,
+                        action,
+                    });
+                    hand.apply(action).unwrap();
+                }
+            }
+        }
+    }
 }

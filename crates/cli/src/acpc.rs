@@ -81,7 +81,8 @@ pub struct ClientArgs {
     host: String,
     /// Dealer port for this player.
     port: u16,
-    /// Built-in bot to play with.
+    /// Bot to play with: random, call, raise, equity or blueprint:DIR (refused if its game is not
+    /// the dealer's).
     #[arg(long, default_value = "call")]
     bot: String,
     /// Game definition file (default: the ACPC's no-limit game, 20,000 stacks, blinds 50/100, for as

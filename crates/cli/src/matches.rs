@@ -10,7 +10,9 @@ use ponder_bots::{make_bot, Bot, BOT_NAMES};
 #[derive(Debug, Args)]
 #[command(
     after_help = "Bots: random, call, raise (always the maximum), equity (Monte Carlo equity \
-    thresholds).\n\nExample:\n  ponder match equity random --hands 100000 --duplicate"
+    thresholds), blueprint:DIR (a trained blueprint; also blueprint-average:DIR, \
+    blueprint-purified:DIR), which sets the table to its own game.\n\nExample:\n  \
+    ponder match equity random --hands 100000 --duplicate"
 )]
 pub struct MatchArgs {
     /// Two to nine bots, by name; the same bot may appear more than once.
