@@ -175,7 +175,8 @@ pub fn follow_line<S: StoredValue>(solver: &Solver<S>, line: &str) -> Result<Nod
 /// the hand's own reach alone.
 pub const WEIGHTING: &str = "frequencies, frequency, share, ev, equity, range_ev, range_equity: over \
     deals (each hand's reach x the opponent's compatible reach, x the folders' deal weight with bunching: \
-    deal_weight); combos, combo_frequencies, combo_share: the hand's own reach only (PioSOLVER's combos)";
+    deal_weight); combos, combo_frequencies, combo_share: the hand's own reach only (PioSOLVER's combos); \
+    at a node the opponent never reaches (no deals) the frequencies and shares fall back to combos";
 
 /// One hand's line in a node report.
 #[derive(Clone, Debug, Serialize)]
@@ -316,8 +317,17 @@ pub fn action_frequencies<S: StoredValue>(solver: &Solver<S>, view: &NodeView) -
     let mass = opponent_masses(game, view, p);
     let mut frequencies = vec![0.0f64; actions];
     let mut total = 0.0f64;
+    // A node the opponent never reaches has no deals: fall back to the hands' own reach (combos).
+    let reached = view.reach[p]
+        .iter()
+        .zip(&mass)
+        .any(|(&r, &m)| r as f64 * m > 0.0);
     for (h, (&reach, &m)) in view.reach[p].iter().zip(&mass).enumerate() {
-        let weight = reach as f64 * m;
+        let weight = if reached {
+            reach as f64 * m
+        } else {
+            reach as f64
+        };
         if weight <= 0.0 {
             continue;
         }
@@ -490,7 +500,11 @@ pub fn node_report<S: StoredValue>(solver: &Solver<S>, view: &NodeView) -> NodeR
                 (sums.combos > 0.0).then(|| CategoryReport {
                     category: name.to_string(),
                     combos: sums.combos,
-                    share: ratio(sums.deals, all.deals),
+                    share: if all.deals > 0.0 {
+                        ratio(sums.deals, all.deals)
+                    } else {
+                        ratio(sums.combos, all.combos)
+                    },
                     combo_share: ratio(sums.combos, all.combos),
                     frequencies: sums.frequencies,
                     ev: sums.ev,
@@ -570,6 +584,10 @@ fn group<'a>(hands: impl Iterator<Item = &'a Exact>, actions: usize) -> Group {
     }
     for f in g.combo_frequencies.iter_mut() {
         *f = ratio(*f, g.combos);
+    }
+    // A node the opponent never reaches has no deals: its frequencies are the hands' own (combos).
+    if g.deals <= 0.0 {
+        g.frequencies = g.combo_frequencies.clone();
     }
     g
 }
