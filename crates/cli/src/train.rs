@@ -32,7 +32,7 @@ With --threads 1 a run is reproducible from its seed, through kills and --resume
 /// Arguments of `ponder train hunl`.
 #[derive(Debug, Args)]
 pub struct HunlArgs {
-    /// Configuration file (TOML: players, stack, blinds, [betting], [training], [abstraction]).
+    /// Configuration file (TOML: players, stack, blinds, `[betting]`, `[training]`, `[abstraction]`).
     pub config: Option<PathBuf>,
     /// A built-in configuration instead of a file: tiny, small or medium.
     #[arg(long, conflicts_with = "config")]
