@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use ponder_acpc::{check_name, connect, read_log, run_client, run_match, GameDef, MatchOptions};
-use ponder_bots::{check_table, make_bot, BOT_NAMES};
+use ponder_bots::{check_table, make_bot};
 
 /// ACPC subcommands.
 #[derive(Debug, Subcommand)]
@@ -133,8 +133,7 @@ fn dealer(args: DealerArgs) -> anyhow::Result<()> {
     }
     let table = def.table()?;
     for name in &args.bots {
-        let bot = make_bot(name, 0)
-            .with_context(|| format!("in --bots (known: {})", BOT_NAMES.join(", ")))?;
+        let bot = make_bot(name, 0).context("in --bots")?;
         check_table(bot.as_ref(), &table).context("in --bots")?;
     }
     let names: Vec<String> = if !args.players.is_empty() {
@@ -253,8 +252,7 @@ fn client(args: ClientArgs) -> anyhow::Result<()> {
         Some(path) => Some(load_game(Some(path))?),
         None => None,
     };
-    let mut bot = make_bot(&args.bot, args.seed)
-        .with_context(|| format!("known bots: {}", BOT_NAMES.join(", ")))?;
+    let mut bot = make_bot(&args.bot, args.seed)?;
     if let Some(def) = &def {
         check_table(bot.as_ref(), &def.table()?)?;
     }

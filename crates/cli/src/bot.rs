@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use ponder_acpc::{replay_actions, to_acpc, BettingType, GameDef, MatchState};
-use ponder_bots::{check_table, Bot, BotSpec, Observation, BOT_NAMES};
+use ponder_bots::{check_table, Bot, BotSpec, Observation};
 use ponder_cards::{CardSet, HandIndex};
 
 /// Longest `MATCHSTATE` line read (a heads-up no-limit state is a few hundred bytes).
@@ -59,8 +59,7 @@ pub fn run(command: BotCommand) -> anyhow::Result<()> {
 }
 
 fn policy(args: PolicyArgs) -> anyhow::Result<()> {
-    let spec = BotSpec::parse(&args.bot)
-        .with_context(|| format!("known bots: {}", BOT_NAMES.join(", ")))?;
+    let spec = BotSpec::parse(&args.bot)?;
     let def = crate::acpc::load_game(args.game.as_ref())?;
     let table = def.table()?;
     let mut bot = spec.make(args.seed);

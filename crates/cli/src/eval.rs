@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use ponder_bots::{BotSpec, BOT_NAMES};
+use ponder_bots::BotSpec;
 use ponder_eval::lbr::{run_lbr, LbrActions, LbrSettings};
 use ponder_holdem::Street;
 
@@ -87,8 +87,7 @@ pub fn run(command: EvalCommand) -> anyhow::Result<()> {
 }
 
 fn lbr(args: LbrArgs) -> anyhow::Result<()> {
-    let spec = BotSpec::parse(&args.bot)
-        .with_context(|| format!("known bots: {}", BOT_NAMES.join(", ")))?;
+    let spec = BotSpec::parse(&args.bot)?;
     let table = match (&args.game, spec.make(0).table()) {
         (None, Some(own)) => own.clone(),
         (game, _) => crate::acpc::load_game(game.as_ref())?.table()?,

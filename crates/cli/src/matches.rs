@@ -1,10 +1,10 @@
 //! `ponder match`: bots play each other locally; win rates with 95% confidence intervals.
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use ponder_bots::matches::{play_match, play_match_at, MatchSettings, BIG_BLIND, MAX_STACK_BB};
-use ponder_bots::{make_bot, Bot, BOT_NAMES};
+use ponder_bots::{make_bot, Bot};
 
 /// Options of `ponder match`.
 #[derive(Debug, Args)]
@@ -52,8 +52,7 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            make_bot(name, args.seed.wrapping_add(i as u64 + 1))
-                .with_context(|| format!("known bots: {}", BOT_NAMES.join(", ")))
+            make_bot(name, args.seed.wrapping_add(i as u64 + 1)).map_err(anyhow::Error::from)
         })
         .collect::<anyhow::Result<Vec<Box<dyn Bot>>>>()?;
     let settings = MatchSettings {
