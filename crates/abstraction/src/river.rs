@@ -10,22 +10,7 @@ pub const MAX_SCORE: u16 = 2 * RIVER_OPPONENTS as u16;
 /// Score of a hand that touches the board.
 pub const BLOCKED: u16 = u16::MAX;
 
-/// The two card indices of each hole pair (by `HandIndex`).
-pub(crate) static HAND_CARDS: [(u8, u8); HAND_COUNT] = {
-    let mut cards = [(0u8, 0u8); HAND_COUNT];
-    let mut high = 1;
-    let mut index = 0;
-    while high < 52 {
-        let mut low = 0;
-        while low < high {
-            cards[index] = (low as u8, high as u8);
-            index += 1;
-            low += 1;
-        }
-        high += 1;
-    }
-    cards
-};
+pub(crate) use ponder_cards::HAND_CARDS;
 
 /// The card set of each hole pair.
 pub(crate) static HAND_MASKS: [u64; HAND_COUNT] = {

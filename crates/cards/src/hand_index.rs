@@ -17,7 +17,9 @@ pub const HAND_COUNT: usize = 1326;
 )]
 pub struct HandIndex(pub u16);
 
-const HAND_CARDS: [(u8, u8); HAND_COUNT] = {
+/// The two card indices (low, high) of each hole pair, by `HandIndex`: the table behind
+/// [`HandIndex::cards`], for loops over all pairs that want raw card bytes.
+pub const HAND_CARDS: [(u8, u8); HAND_COUNT] = {
     let mut cards = [(0u8, 0u8); HAND_COUNT];
     let mut high = 1;
     let mut index = 0;

@@ -25,7 +25,7 @@ pub use census::{Census, CensusError};
 pub use equity::{equity, Equity, EquityError, EquityOptions};
 pub use eval::{evaluate, Category, Hand, HandRank, DISTINCT_RANKS, TABLE_BYTES};
 pub use excerpt::{excerpt, EXCERPT_CHARS};
-pub use hand_index::{HandClass, HandIndex, HAND_COUNT};
+pub use hand_index::{HandClass, HandIndex, HAND_CARDS, HAND_COUNT};
 pub use iso::SuitIndexer;
 pub use range::{Range, RangeErrorKind, RangeParseError};
 pub use strength::{hand_strength, HandStrength, StrengthOptions};

@@ -85,40 +85,17 @@ fn checkpoint_minutes(text: &str) -> Result<f64, String> {
     Ok(value)
 }
 
-fn parse_bytes(text: &str) -> anyhow::Result<u64> {
-    let lower = text.trim().to_ascii_lowercase();
-    let (number, scale) = [
-        ("gib", 1u64 << 30),
-        ("gb", 1 << 30),
-        ("g", 1 << 30),
-        ("mib", 1 << 20),
-        ("mb", 1 << 20),
-        ("m", 1 << 20),
-        ("kib", 1 << 10),
-        ("k", 1 << 10),
-    ]
-    .iter()
-    .find_map(|(suffix, scale)| {
-        lower
-            .strip_suffix(suffix)
-            .map(|n| (n.trim().to_string(), *scale))
-    })
-    .unwrap_or((lower.clone(), 1));
-    match number.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v * (scale as f64) < 1e18 => {
-            Ok((v * scale as f64) as u64)
-        }
-        _ => bail!("--max-memory {text:?}: expected a size such as 2GiB or 500MiB"),
-    }
-}
-
 /// Runs `ponder train`.
 pub fn run(command: TrainCommand) -> anyhow::Result<()> {
     let TrainCommand::Hunl(args) = command;
     if args.minutes.is_none() && args.iterations.is_none() && !args.dry_run {
         bail!("say how long to train: --minutes M or --iterations N");
     }
-    let max_memory = args.max_memory.as_deref().map(parse_bytes).transpose()?;
+    let max_memory = args
+        .max_memory
+        .as_deref()
+        .map(|text| crate::anchors::parse_bytes("--max-memory", text))
+        .transpose()?;
     let config = match (&args.config, &args.preset) {
         (Some(path), _) => Some(BlueprintConfig::load(path)?),
         (None, Some(name)) => Some(BlueprintConfig::preset(name)?),
