@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use numpy::PyArray1;
 use ponder_games::CompiledTree;
 use ponder_solver::{
-    evaluate, Algorithm, CfrSolver, CfrVariant, ExternalSampling, OutcomeSampling, Policy, Solver,
+    evaluate, Algorithm, CfrSolver, ExternalSampling, OutcomeSampling, Policy, Solver,
     SolverOptions,
 };
 use pyo3::prelude::*;
@@ -164,19 +164,9 @@ fn build<'t>(tree: &'t CompiledTree, algorithm: Algorithm, options: &SolverOptio
             Engine::Outcome(OutcomeSampling::new(tree, options.seed, epsilon))
         }
         full_tree => {
-            let variant = match full_tree {
-                Algorithm::Cfr => CfrVariant::Vanilla,
-                Algorithm::CfrPlus => CfrVariant::Plus,
-                Algorithm::LinearCfr => CfrVariant::Discounted {
-                    alpha: 1.0,
-                    beta: 1.0,
-                    gamma: 1.0,
-                },
-                Algorithm::DiscountedCfr { alpha, beta, gamma } => {
-                    CfrVariant::Discounted { alpha, beta, gamma }
-                }
-                _ => CfrVariant::PredictivePlus,
-            };
+            let variant = full_tree
+                .cfr_variant()
+                .expect("every algorithm but the two MCCFRs is a full-tree CFR variant");
             Engine::Cfr(CfrSolver::new(tree, variant, options.simultaneous))
         }
     }

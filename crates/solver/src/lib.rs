@@ -124,6 +124,28 @@ pub trait Solver: Send {
     fn current_policy(&self) -> Policy;
 }
 
+impl Algorithm {
+    /// The full-tree CFR variant this algorithm runs, or `None` for the sampling (MCCFR) ones.
+    pub fn cfr_variant(self) -> Option<CfrVariant> {
+        Some(match self {
+            Algorithm::Cfr => CfrVariant::Vanilla,
+            Algorithm::CfrPlus => CfrVariant::Plus,
+            Algorithm::LinearCfr => CfrVariant::Discounted {
+                alpha: 1.0,
+                beta: 1.0,
+                gamma: 1.0,
+            },
+            Algorithm::DiscountedCfr { alpha, beta, gamma } => {
+                CfrVariant::Discounted { alpha, beta, gamma }
+            }
+            Algorithm::PredictiveCfrPlus => CfrVariant::PredictivePlus,
+            Algorithm::ExternalSamplingMccfr | Algorithm::OutcomeSamplingMccfr { .. } => {
+                return None
+            }
+        })
+    }
+}
+
 /// Creates the solver for `algorithm` on `tree`.
 pub fn new_solver<'t>(
     tree: &'t CompiledTree,
@@ -131,23 +153,15 @@ pub fn new_solver<'t>(
     options: &SolverOptions,
 ) -> Box<dyn Solver + 't> {
     let variant = match algorithm {
-        Algorithm::Cfr => CfrVariant::Vanilla,
-        Algorithm::CfrPlus => CfrVariant::Plus,
-        Algorithm::LinearCfr => CfrVariant::Discounted {
-            alpha: 1.0,
-            beta: 1.0,
-            gamma: 1.0,
-        },
-        Algorithm::DiscountedCfr { alpha, beta, gamma } => {
-            CfrVariant::Discounted { alpha, beta, gamma }
-        }
-        Algorithm::PredictiveCfrPlus => CfrVariant::PredictivePlus,
         Algorithm::ExternalSamplingMccfr => {
             return Box::new(ExternalSampling::new(tree, options.seed))
         }
         Algorithm::OutcomeSamplingMccfr { epsilon } => {
             return Box::new(OutcomeSampling::new(tree, options.seed, epsilon))
         }
+        full_tree => full_tree
+            .cfr_variant()
+            .expect("every algorithm but the two MCCFRs is a full-tree CFR variant"),
     };
     Box::new(CfrSolver::new(tree, variant, options.simultaneous))
 }
